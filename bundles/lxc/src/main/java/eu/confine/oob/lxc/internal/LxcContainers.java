@@ -1,0 +1,133 @@
+package eu.confine.oob.lxc.internal;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import eu.confine.oob.api.Containers;
+import eu.confine.oob.api.host.HostCommand;
+
+/** Answers questions about LXC containers with {@code lxc-ls} and {@code lxc-info}, never by reading LXC's files. */
+@Component(service = Containers.class, configurationPid = "eu.confine.oob.lxc")
+@Designate(ocd = LxcContainers.Config.class)
+public class LxcContainers implements Containers {
+
+    private static final String ROOTFS_KEY = "lxc.rootfs.path";
+    private static final String DIR_BACKEND = "dir:";
+    private static final String STATE_LABEL = "State:";
+    /** Context for name errors: the adapter does not know which slice asks. */
+    private static final String NO_SLICE = "(container lookup)";
+
+    @ObjectClassDefinition(name = "confine-oob LXC adapter",
+            description = "How confine-oob asks the LXC command-line tools about the slivers' containers.")
+    public @interface Config {
+        @AttributeDefinition(name = "LXC path",
+                description = "Absolute directory holding the containers, passed to the LXC tools as -P. "
+                        + "Empty: LXC's default (lxc.lxcpath, usually /var/lib/lxc).")
+        String lxcpath() default "";
+
+        @AttributeDefinition(name = "Command timeout",
+                description = "Seconds an LXC tool may run before it is killed and the question fails.", min = "1")
+        int commandTimeoutSeconds() default 10;
+    }
+
+    private final List<String> lxcpathArgs;
+    private final Duration timeout;
+
+    @Activate
+    public LxcContainers(Config config) {
+        this(config.lxcpath(), Duration.ofSeconds(config.commandTimeoutSeconds()));
+    }
+
+    LxcContainers(String lxcpath, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("commandTimeoutSeconds must be positive, got " + timeout.toSeconds());
+        }
+        this.timeout = timeout;
+        this.lxcpathArgs = lxcpath == null || lxcpath.isEmpty() ? List.of() : List.of("-P", requireDirectoryPath(lxcpath));
+    }
+
+    @Override
+    public boolean exists(String name) {
+        Containers.requireValidName(NO_SLICE, name);
+        return lxc("lxc-ls", "-1").lines().map(String::strip).anyMatch(name::equals);
+    }
+
+    @Override
+    public boolean isRunning(String name) {
+        if (!exists(name)) {
+            return false;
+        }
+        String output = lxc("lxc-info", "-n", name, "-s");
+        return output.lines()
+                .filter(line -> line.startsWith(STATE_LABEL))
+                .map(line -> line.substring(STATE_LABEL.length()).strip())
+                .anyMatch("RUNNING"::equals);
+    }
+
+    @Override
+    public Path rootfs(String name) {
+        if (!exists(name)) {
+            throw new IllegalStateException("container " + name + " does not exist");
+        }
+        String output = lxc("lxc-info", "-n", name, "-c", ROOTFS_KEY);
+        String prefix = ROOTFS_KEY + " =";
+        List<String> values = output.lines().filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()).strip()).toList();
+        if (values.size() != 1) {
+            throw new IllegalStateException("container " + name + ": lxc-info gave no single " + ROOTFS_KEY);
+        }
+        String value = values.get(0);
+        if (value.startsWith(DIR_BACKEND)) {
+            value = value.substring(DIR_BACKEND.length());
+        }
+        if (value.isEmpty()) {
+            throw new IllegalStateException("container " + name + " has an empty " + ROOTFS_KEY
+                    + " (it would share the host's root filesystem)");
+        }
+        Path path = plainDirectory(value);
+        if (path == null || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalStateException("container " + name + ": " + ROOTFS_KEY + " '" + value
+                    + "' is not a plain directory (only LXC's dir backend is supported)");
+        }
+        return path;
+    }
+
+    private String lxc(String tool, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(tool);
+        argv.addAll(lxcpathArgs);
+        argv.addAll(List.of(args));
+        return HostCommand.of(argv.toArray(String[]::new)).timeout(timeout).check();
+    }
+
+    /** An absolute, normalised path without the ':' of other storage backends, or null. */
+    private static Path plainDirectory(String value) {
+        if (!value.startsWith("/") || value.indexOf(':') >= 0 || value.indexOf('\0') >= 0) {
+            return null;
+        }
+        try {
+            Path path = Path.of(value);
+            return path.normalize().equals(path) ? path : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static String requireDirectoryPath(String lxcpath) {
+        if (plainDirectory(lxcpath) == null) {
+            throw new IllegalArgumentException("lxcpath must be an absolute, normalised path, got '" + lxcpath + "'");
+        }
+        return lxcpath;
+    }
+}

@@ -1,0 +1,171 @@
+package eu.confine.oob.lxc.internal;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import eu.confine.oob.api.InvalidSliverRequestException;
+import eu.confine.oob.api.host.HostCommand;
+
+/** Runs the adapter against real busybox containers made and destroyed by each test. */
+public class LxcContainersTest {
+
+    private static final Path DEFAULT_LXCPATH = Path.of(HostCommand.of("lxc-config", "lxc.lxcpath").check().strip());
+
+    @Rule
+    public TemporaryFolder temp = new TemporaryFolder();
+
+    private final List<String[]> created = new ArrayList<>();
+    private final LxcContainers containers = new LxcContainers("", Duration.ofSeconds(20));
+
+    @After
+    public void destroyContainers() {
+        for (String[] container : created) {
+            HostCommand.of(withPath(container, "lxc-stop", "-k", "-n", container[0])).run();
+            HostCommand.of(withPath(container, "lxc-destroy", "-n", container[0])).run();
+        }
+    }
+
+    @Test
+    public void stoppedContainerExistsWithItsRootfs() throws IOException {
+        String name = create(null);
+
+        assertTrue(containers.exists(name));
+        assertFalse(containers.isRunning(name));
+        assertEquals(DEFAULT_LXCPATH.resolve(name).resolve("rootfs"), containers.rootfs(name));
+    }
+
+    @Test
+    public void runningContainerIsRunningWithTheSameRootfs() throws IOException {
+        String name = create(null);
+        HostCommand.of("lxc-start", "-n", name, "-d").check();
+        HostCommand.of("lxc-wait", "-n", name, "-s", "RUNNING", "-t", "10").check();
+
+        assertTrue(containers.exists(name));
+        assertTrue(containers.isRunning(name));
+        assertEquals(DEFAULT_LXCPATH.resolve(name).resolve("rootfs"), containers.rootfs(name));
+
+        HostCommand.of("lxc-stop", "-k", "-n", name).check();
+        assertFalse(containers.isRunning(name));
+    }
+
+    @Test
+    public void missingContainerDoesNotExistAndHasNoRootfs() {
+        String name = uniqueName();
+
+        assertFalse(containers.exists(name));
+        assertFalse(containers.isRunning(name));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> containers.rootfs(name));
+        assertThat(e.getMessage(), containsString(name));
+    }
+
+    @Test
+    public void badNamesAreRefusedBeforeAnyTool() {
+        // With a missing lxcpath every tool run would fail differently; the name check comes first.
+        LxcContainers broken = new LxcContainers("/nonexistent/lxc", Duration.ofSeconds(5));
+        for (String bad : List.of("../etc", "-P/tmp", "a b", "", "x;reboot", "a".repeat(65))) {
+            assertThrows(InvalidSliverRequestException.class, () -> broken.exists(bad));
+            assertThrows(InvalidSliverRequestException.class, () -> broken.isRunning(bad));
+            assertThrows(InvalidSliverRequestException.class, () -> broken.rootfs(bad));
+        }
+    }
+
+    @Test
+    public void rootfsOfAnotherBackendOrASymlinkIsRefused() throws IOException {
+        String name = create(null);
+        Path config = DEFAULT_LXCPATH.resolve(name).resolve("config");
+        Path rootfs = DEFAULT_LXCPATH.resolve(name).resolve("rootfs");
+        Path link = temp.getRoot().toPath().resolve("link");
+        Files.createSymbolicLink(link, rootfs);
+        try {
+            for (String value : List.of("overlay:/var/lib/lxc/a:/var/lib/lxc/b", "", "loop:" + config, "relative/dir",
+                    "dir:" + link)) {
+                setRootfs(config, value);
+                IllegalStateException e = assertThrows(value, IllegalStateException.class, () -> containers.rootfs(name));
+                assertThat(e.getMessage(), containsString("container " + name));
+            }
+        } finally {
+            // lxc-destroy deletes the configured rootfs: never leave it pointing elsewhere.
+            setRootfs(config, "dir:" + rootfs);
+        }
+        setRootfs(config, rootfs.toString());
+        assertEquals(rootfs, containers.rootfs(name));
+    }
+
+    @Test
+    public void configuredLxcpathIsPassedToTheTools() throws IOException {
+        Path lxcpath = temp.newFolder("lxc").toPath();
+        String name = create(lxcpath);
+        LxcContainers custom = new LxcContainers(lxcpath.toString(), Duration.ofSeconds(20));
+
+        assertTrue(custom.exists(name));
+        assertThat(custom.rootfs(name), is(lxcpath.resolve(name).resolve("rootfs")));
+        assertFalse(containers.exists(name));
+    }
+
+    @Test
+    public void badConfigurationIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new LxcContainers("var/lib/lxc", Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class, () -> new LxcContainers("/var/lib/../lxc", Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class, () -> new LxcContainers("", Duration.ZERO));
+    }
+
+    /** Creates a busybox container without network and unconfined, as the node's slivers are. */
+    private String create(Path lxcpath) throws IOException {
+        String name = uniqueName();
+        String[] container = {name, lxcpath == null ? null : lxcpath.toString()};
+        created.add(container);
+        HostCommand.of(withPath(container, "lxc-create", "-n", name, "-t", "busybox")).check();
+        Path config = (lxcpath == null ? DEFAULT_LXCPATH : lxcpath).resolve(name).resolve("config");
+        List<String> lines;
+        try (Stream<String> all = Files.lines(config)) {
+            lines = all.filter(line -> !line.startsWith("lxc.net.0.") && !line.startsWith("lxc.apparmor.profile"))
+                    .collect(Collectors.toCollection(ArrayList::new));
+        }
+        lines.add("lxc.net.0.type = empty");
+        lines.add("lxc.apparmor.profile = unconfined");
+        Files.write(config, lines);
+        return name;
+    }
+
+    private static void setRootfs(Path config, String value) throws IOException {
+        List<String> lines;
+        try (Stream<String> all = Files.lines(config)) {
+            lines = all.map(line -> line.startsWith("lxc.rootfs.path") ? "lxc.rootfs.path = " + value : line).toList();
+        }
+        Files.write(config, lines);
+    }
+
+    private static String[] withPath(String[] container, String tool, String... args) {
+        List<String> argv = new ArrayList<>(List.of(tool));
+        if (container[1] != null) {
+            argv.add("-P");
+            argv.add(container[1]);
+        }
+        argv.addAll(List.of(args));
+        return argv.toArray(String[]::new);
+    }
+
+    private static String uniqueName() {
+        return "oobtest-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
