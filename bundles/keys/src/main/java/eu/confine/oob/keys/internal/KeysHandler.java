@@ -160,6 +160,11 @@ public class KeysHandler implements EventHandler {
                 if (file.write(sliceId, rules.check(record.adminKeys()).accepted())) {
                     LOG.info("slice {}: authorized_keys repaired from the sliver record", sliceId);
                 }
+                if (record.phase() == SliverRecord.Phase.DEPLOYING) {
+                    // Its ACCOUNT_READY may have come while this bundle was away: carry the deployment on.
+                    SliverRequest request = new SliverRequest(sliceId, record.adminKeys(), record.container(), record.tmp(), null);
+                    events.postEvent(request.answer(SliverEvents.KEYS_WRITTEN, "reconcile", Map.of()));
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.error("{}", reason(sliceId, e), e);
             }

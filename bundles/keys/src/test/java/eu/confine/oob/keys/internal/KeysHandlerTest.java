@@ -85,6 +85,9 @@ public class KeysHandlerTest {
     public void accountReadyWritesTheRecordsValidKeys() throws Exception {
         save(Phase.DEPLOYING, KEYS.line("dsa"), KEYS.line("ed25519"));
         start();
+        Event resumed = next();
+        assertEquals("a deploying sliver is carried on at activation", SliverEvents.KEYS_WRITTEN, resumed.getTopic());
+        assertEquals("reconcile", resumed.getProperty(SliverEvents.CAUSE));
 
         handler.handleEvent(event(SliverEvents.ACCOUNT_READY, sliceId.value(), SliverEvents.CAUSE, SliverEvents.DEPLOYED));
 
