@@ -56,6 +56,18 @@ public final class SliverEvents {
     /** Everything confine-oob made for the sliver is gone. Posted by the users bundle. */
     public static final String SLIVER_CLEANED = "confine/oob/sliver/CLEANED";
 
+    /**
+     * An SSH session was opened (audit). Properties: {@link #SLICE_ID}, {@link #SESSION_ID},
+     * {@link #SESSION_TYPE}, {@link #SOURCE}, {@link #KEY_FINGERPRINT}, {@link #COMMAND}.
+     */
+    public static final String SESSION_OPENED = "confine/oob/session/OPENED";
+
+    /**
+     * An SSH session was closed (audit). Properties: those of {@link #SESSION_OPENED} and
+     * {@link #BYTES_IN}, {@link #BYTES_OUT}, {@link #DURATION_MS}.
+     */
+    public static final String SESSION_CLOSED = "confine/oob/session/CLOSED";
+
     /** Prefix of every outcome and step topic, for handlers that want them all. */
     public static final String OUTCOME_PREFIX = "confine/oob/";
 
@@ -95,6 +107,30 @@ public final class SliverEvents {
 
     /** The lifecycle topic a step or outcome event answers (String). */
     public static final String CAUSE = "cause";
+
+    /** The SSH front end's id of a session (Long). */
+    public static final String SESSION_ID = "session.id";
+
+    /** What a session did: {@code console}, {@code exec}, {@code sftp}, {@code scp} (String). */
+    public static final String SESSION_TYPE = "session.type";
+
+    /** The client's address and port (String). */
+    public static final String SOURCE = "source.address";
+
+    /** SHA256 fingerprint of the admin key a session logged in with (String). */
+    public static final String KEY_FINGERPRINT = "key.fingerprint";
+
+    /** The command of an exec or scp session (String, may be empty). */
+    public static final String COMMAND = "command";
+
+    /** Bytes received from the client (Long). */
+    public static final String BYTES_IN = "bytes.in";
+
+    /** Bytes sent to the client (Long). */
+    public static final String BYTES_OUT = "bytes.out";
+
+    /** How long the session lasted, in milliseconds (Long). */
+    public static final String DURATION_MS = "duration.ms";
 
     private SliverEvents() {
     }

@@ -1,5 +1,6 @@
 package eu.confine.oob.lxc.internal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -7,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,7 +17,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import eu.confine.oob.api.ContainerProcess;
 import eu.confine.oob.api.Containers;
+import eu.confine.oob.api.TerminalSize;
 import eu.confine.oob.api.host.HostCommand;
 
 /** Answers questions about LXC containers with {@code lxc-ls} and {@code lxc-info}, never by reading LXC's files. */
@@ -43,6 +48,7 @@ public class LxcContainers implements Containers {
 
     private final List<String> lxcpathArgs;
     private final Duration timeout;
+    private final LxcProcesses processes;
 
     @Activate
     public LxcContainers(Config config) {
@@ -55,6 +61,7 @@ public class LxcContainers implements Containers {
         }
         this.timeout = timeout;
         this.lxcpathArgs = lxcpath == null || lxcpath.isEmpty() ? List.of() : List.of("-P", requireDirectoryPath(lxcpath));
+        this.processes = new LxcProcesses(lxcpathArgs);
     }
 
     @Override
@@ -101,6 +108,25 @@ public class LxcContainers implements Containers {
                     + "' is not a plain directory (only LXC's dir backend is supported)");
         }
         return path;
+    }
+
+    @Override
+    public ContainerProcess console(String name, TerminalSize size, Map<String, String> env) throws IOException {
+        requireRunning(name);
+        return processes.console(name, size, env);
+    }
+
+    @Override
+    public ContainerProcess attach(String name, List<String> argv, Map<String, String> env, Optional<TerminalSize> pty)
+            throws IOException {
+        requireRunning(name);
+        return processes.attach(name, argv, env, pty);
+    }
+
+    private void requireRunning(String name) throws IOException {
+        if (!isRunning(name)) {
+            throw new IOException("container " + name + (exists(name) ? " is not running" : " does not exist"));
+        }
     }
 
     private String lxc(String tool, String... args) {

@@ -9,11 +9,14 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,6 +27,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import eu.confine.oob.api.InvalidSliverRequestException;
+import eu.confine.oob.api.ContainerProcess;
+import eu.confine.oob.api.TerminalSize;
 import eu.confine.oob.api.host.HostCommand;
 
 /** Runs the adapter against real busybox containers made and destroyed by each test. */
@@ -127,6 +132,89 @@ public class LxcContainersTest {
         assertThrows(IllegalArgumentException.class, () -> new LxcContainers("var/lib/lxc", Duration.ofSeconds(5)));
         assertThrows(IllegalArgumentException.class, () -> new LxcContainers("/var/lib/../lxc", Duration.ofSeconds(5)));
         assertThrows(IllegalArgumentException.class, () -> new LxcContainers("", Duration.ZERO));
+    }
+
+    @Test
+    public void attachRunsAnArgumentListWithPipesStdinAndExitStatus() throws Exception {
+        String name = started();
+        ContainerProcess process = containers.attach(name, List.of("sh", "-c", "read x; echo got $x; echo oops >&2; exit 3"),
+                Map.of(), Optional.empty());
+        process.stdin().write("hello\n".getBytes(StandardCharsets.UTF_8));
+        process.stdin().close();
+        Transcript out = new Transcript(process.stdout());
+        Transcript err = new Transcript(process.stderr());
+        assertEquals(3, process.waitFor());
+        out.await("got hello\n", 0, Duration.ofSeconds(5));
+        err.await("oops\n", 0, Duration.ofSeconds(5));
+    }
+
+    @Test
+    public void attachPassesOnlyTerminalVariables() throws Exception {
+        String name = started();
+        ContainerProcess process = containers.attach(name, List.of("env"),
+                Map.of("TERM", "xterm", "LC_ALL", "C.UTF-8", "LD_PRELOAD", "/tmp/evil.so", "LANG", "$(reboot)"), Optional.empty());
+        process.stdin().close();
+        Transcript out = new Transcript(process.stdout());
+        assertEquals(0, process.waitFor());
+        out.await("TERM=xterm", 0, Duration.ofSeconds(5));
+        out.await("LC_ALL=C.UTF-8", 0, Duration.ofSeconds(5));
+        assertFalse(out.text(), out.text().contains("LD_PRELOAD"));
+        assertFalse(out.text(), out.text().contains("reboot"));
+    }
+
+    @Test
+    public void attachUnderATerminalFollowsItsSize() throws Exception {
+        String name = started();
+        ContainerProcess process = containers.attach(name, List.of("sh", "-c", "stty size; read x; stty size"), Map.of("TERM", "vt100"),
+                Optional.of(new TerminalSize(100, 30)));
+        Transcript out = new Transcript(process.stdout());
+        int at = out.await("30 100", 0, Duration.ofSeconds(10));
+        process.resize(new TerminalSize(120, 40));
+        process.stdin().write("\r".getBytes(StandardCharsets.UTF_8));
+        process.stdin().flush();
+        out.await("40 120", at, Duration.ofSeconds(10));
+        assertEquals(0, process.waitFor());
+    }
+
+    @Test
+    public void consoleRunsTypedCommandsAndDetachesWithCtrlAQ() throws Exception {
+        String name = started();
+        ContainerProcess console = containers.console(name, TerminalSize.DEFAULT, Map.of("TERM", "vt100"));
+        Transcript out = new Transcript(console.stdout());
+        // busybox asks for Enter before it starts the console's shell.
+        int at = 0;
+        for (int attempt = 0; attempt < 20 && !out.text().contains("#"); attempt++) {
+            console.stdin().write("\r".getBytes(StandardCharsets.UTF_8));
+            console.stdin().flush();
+            try {
+                at = out.await("#", 0, Duration.ofMillis(500));
+            } catch (AssertionError notYet) {
+                at = 0;
+            }
+        }
+        console.stdin().write("echo con$((40+2))sole\r".getBytes(StandardCharsets.UTF_8));
+        console.stdin().flush();
+        out.await("con42sole", at, Duration.ofSeconds(10));
+        console.stdin().write(new byte[] {1, 'q'});
+        console.stdin().flush();
+        assertEquals(0, console.waitFor());
+    }
+
+    @Test
+    public void stoppedOrMissingContainerHasNoConsoleNorCommands() throws IOException {
+        String name = create(null);
+        IOException stopped = assertThrows(IOException.class, () -> containers.console(name, TerminalSize.DEFAULT, Map.of()));
+        assertThat(stopped.getMessage(), containsString("container " + name + " is not running"));
+        IOException missing = assertThrows(IOException.class,
+                () -> containers.attach("oobtest-missing", List.of("true"), Map.of(), Optional.empty()));
+        assertThat(missing.getMessage(), containsString("does not exist"));
+    }
+
+    private String started() throws IOException {
+        String name = create(null);
+        HostCommand.of("lxc-start", "-n", name, "-d").check();
+        HostCommand.of("lxc-wait", "-n", name, "-s", "RUNNING", "-t", "10").check();
+        return name;
     }
 
     /** Creates a busybox container without network and unconfined, as the node's slivers are. */
