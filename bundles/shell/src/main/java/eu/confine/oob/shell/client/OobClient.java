@@ -37,7 +37,7 @@ public final class OobClient {
     /** Exit status when the command could not be run or its end was not seen. */
     public static final int CHANNEL_ERROR = 2;
 
-    private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    private static final Pattern COMMAND_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
     private OobClient() {
     }
@@ -82,18 +82,23 @@ public final class OobClient {
         }
     }
 
-    /** Joins arguments into one Karaf command line in which each argument is exactly one word. */
+    /**
+     * Joins arguments into one Karaf command line in which each argument is exactly one word and
+     * a String: the first stays bare if it is a plain command name ({@code oob:list}), every other
+     * is single-quoted, because the Gogo parser turns bare {@code null}, {@code true}, numbers,
+     * {@code [a]}, {@code $x} and {@code *} into other values.
+     */
     public static String commandLine(List<String> args) {
         StringJoiner line = new StringJoiner(" ");
-        args.forEach(arg -> line.add(quote(arg)));
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            line.add(i == 0 && COMMAND_NAME.matcher(arg).matches() ? arg : quote(arg));
+        }
         return line.toString();
     }
 
-    /** One word for the Karaf (Gogo) parser: plain if safe, else single-quoted with each {@code '} written as {@code '\''}. */
+    /** One literal Gogo word: single-quoted, each {@code '} written as {@code '\''} (in double quotes Gogo chokes on it). */
     static String quote(String arg) {
-        if (PLAIN_WORD.matcher(arg).matches()) {
-            return arg;
-        }
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
@@ -114,21 +119,21 @@ public final class OobClient {
         while (true) {
             ControlProtocol.Frame frame = ControlProtocol.read(response, ControlProtocol.MAX_FRAME);
             switch (frame.type()) {
-                case ControlProtocol.STDOUT -> {
-                    out.write(frame.payload());
-                    out.flush();
-                }
-                case ControlProtocol.STDERR -> {
-                    err.write(frame.payload());
-                    err.flush();
-                }
+                case ControlProtocol.STDOUT -> out.write(frame.payload());
+                case ControlProtocol.STDERR -> err.write(frame.payload());
                 case ControlProtocol.EXIT -> {
                     if (frame.payload().length != 4) {
                         throw new IOException("exit frame of " + frame.payload().length + " bytes");
                     }
+                    out.flush();
+                    err.flush();
                     return ByteBuffer.wrap(frame.payload()).getInt();
                 }
                 default -> throw new IOException("unknown control frame type " + (frame.type() & 0xff));
+            }
+            if (response.available() == 0) {
+                out.flush();
+                err.flush();
             }
         }
     }

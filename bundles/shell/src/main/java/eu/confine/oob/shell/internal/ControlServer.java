@@ -1,9 +1,7 @@
 package eu.confine.oob.shell.internal;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -24,6 +22,7 @@ import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -52,6 +51,7 @@ final class ControlServer implements AutoCloseable {
     private final UserPrincipal owner;
     private final ServerSocketChannel server;
     private final ExecutorService connections;
+    private final ScheduledExecutorService timer;
 
     /** Binds the socket (replacing a stale one) and starts accepting. */
     ControlServer(Path socket, CommandExecutor executor) throws IOException {
@@ -77,6 +77,11 @@ final class ControlServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "oob-control-flush");
+            thread.setDaemon(true);
+            return thread;
+        });
         Thread acceptor = new Thread(this::accept, "oob-control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -88,7 +93,12 @@ final class ControlServer implements AutoCloseable {
     public void close() {
         try {
             server.close();
-            connections.shutdownNow();
+        } catch (IOException e) {
+            LOG.warn("Could not close control socket {}: {}", socket, e.toString());
+        }
+        connections.shutdownNow();
+        timer.shutdownNow();
+        try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             LOG.warn("Could not remove control socket {}: {}", socket, e.toString());
@@ -148,14 +158,8 @@ final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel channel) {
         try (channel) {
-            DataOutputStream wire = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
-            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            if (!peer.user().equals(owner)) {
-                LOG.warn("Refused a control connection from user {}", peer.user().getName());
-                finish(wire, "oob: only " + owner.getName() + " may run commands here", 1);
-                return;
-            }
             DataInputStream request = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+            FrameWire wire = new FrameWire(Channels.newOutputStream(channel), timer, connections);
             Path directory = null;
             String commandLine = null;
             while (commandLine == null) {
@@ -167,33 +171,29 @@ final class ControlServer implements AutoCloseable {
                     default -> throw new IOException("unknown request frame type " + (frame.type() & 0xff));
                 }
             }
+            UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (!peer.user().equals(owner)) {
+                LOG.warn("Refused a control connection from user {}", peer.user().getName());
+                wire.end("oob: only " + owner.getName() + " may run commands here", 1);
+                return;
+            }
             run(wire, commandLine, directory, peer);
         } catch (IOException e) {
-            LOG.warn("Control connection on {} failed: {}", socket, e.toString());
+            if (server.isOpen()) {
+                LOG.warn("Control connection on {} failed: {}", socket, e.toString());
+            } else {
+                LOG.debug("Control connection on {} ended by shutdown: {}", socket, e.toString());
+            }
         }
     }
 
-    private void run(DataOutputStream wire, String commandLine, Path directory, UnixDomainPrincipal peer) throws IOException {
-        FrameOutputStream outFrames = new FrameOutputStream(wire, ControlProtocol.STDOUT);
-        FrameOutputStream errFrames = new FrameOutputStream(wire, ControlProtocol.STDERR);
-        PrintStream out = new PrintStream(outFrames, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(errFrames, true, StandardCharsets.UTF_8);
+    private void run(FrameWire wire, String commandLine, Path directory, UnixDomainPrincipal peer) throws IOException {
+        PrintStream out = new PrintStream(wire.stream(ControlProtocol.STDOUT), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(wire.stream(ControlProtocol.STDERR), false, StandardCharsets.UTF_8);
         int status = executor.execute(commandLine, directory, peer, out, err);
         out.flush();
         err.flush();
-        outFrames.close();
-        errFrames.close();
-        synchronized (wire) {
-            ControlProtocol.writeExit(wire, status);
-            wire.flush();
-        }
-    }
-
-    private static void finish(DataOutputStream wire, String error, int status) throws IOException {
-        byte[] line = (error + "\n").getBytes(StandardCharsets.UTF_8);
-        ControlProtocol.write(wire, ControlProtocol.STDERR, line, 0, line.length);
-        ControlProtocol.writeExit(wire, status);
-        wire.flush();
+        wire.end(null, status);
     }
 
     private static void closeQuietly(SocketChannel channel) {
