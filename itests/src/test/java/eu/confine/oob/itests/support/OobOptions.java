@@ -36,7 +36,7 @@ public final class OobOptions {
     private OobOptions() {
     }
 
-    /** Our distribution, offline, logging INFO to karaf.log and WARN to the test output. */
+    /** Our distribution, offline, logging INFO to its data/log/karaf.log and WARN also to the test output. */
     public static Option[] distribution() {
         Path tarGz = Path.of(required(DISTRIBUTION));
         if (!Files.isRegularFile(tarGz)) {
@@ -55,7 +55,10 @@ public final class OobOptions {
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 configureSecurity().disableKarafMBeanServerBuilder(),
                 logLevel(LogLevel.INFO),
+                // WARN and worse also go to the test's output file (target/failsafe-reports/*-output.txt), plain.
                 editConfigurationFilePut("etc/system.properties", "karaf.log.console", "WARN"),
+                editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.appender.console.layout.pattern",
+                        "%d{HH:mm:ss.SSS} %-5level [%t] %c - %msg%n"),
                 editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "updateSnapshots", "none"),
                 // The distribution has no remote repository; the tests add two local folders.
                 editConfigurationFileExtend(MVN_CFG, "org.ops4j.pax.url.mvn.defaultRepositories",
