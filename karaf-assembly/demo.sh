@@ -44,7 +44,7 @@ for _ in $(seq 120); do
     "$node/bin/oob" oob:list >/dev/null 2>&1 && break
     sleep 1
 done
-"$node/bin/oob" oob:deploy "$slice" --keys-file "$key.pub"
+"$node/bin/oob" oob:deploy --keys-file "$key.pub" "$slice"
 "$node/bin/oob" oob:list
 
 cat <<TEXT
