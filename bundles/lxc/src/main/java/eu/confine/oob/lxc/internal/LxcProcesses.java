@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
@@ -57,7 +58,9 @@ final class LxcProcesses {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().put("PATH", PATH);
-        return new PipedProcess(builder.start());
+        return new HostProcess(builder.start(), size -> {
+            // No terminal, nothing to resize.
+        });
     }
 
     /** PATH for the host tool, and of the client's variables only TERM, LANG and LC_*, with sane values. */
@@ -81,51 +84,11 @@ final class LxcProcesses {
                 .setInitialRows(size.rows())
                 .setRedirectErrorStream(true)
                 .start();
-        return new TerminalProcess(process);
+        return new HostProcess(process, newSize -> process.setWinSize(new WinSize(newSize.columns(), newSize.rows())));
     }
 
-    /** A process under a pseudo-terminal. */
-    private record TerminalProcess(PtyProcess process) implements ContainerProcess {
-        @Override
-        public OutputStream stdin() {
-            return process.getOutputStream();
-        }
-
-        @Override
-        public InputStream stdout() {
-            return process.getInputStream();
-        }
-
-        @Override
-        public InputStream stderr() {
-            return InputStream.nullInputStream();
-        }
-
-        @Override
-        public void resize(TerminalSize size) {
-            if (process.isAlive()) {
-                process.setWinSize(new WinSize(size.columns(), size.rows()));
-            }
-        }
-
-        @Override
-        public int waitFor() throws InterruptedException {
-            return process.waitFor();
-        }
-
-        @Override
-        public boolean isAlive() {
-            return process.isAlive();
-        }
-
-        @Override
-        public void destroy() {
-            process.destroyForcibly();
-        }
-    }
-
-    /** A process with plain pipes. */
-    private record PipedProcess(Process process) implements ContainerProcess {
+    /** A started host process; with a terminal, stderr is merged into stdout and the size can follow the client. */
+    private record HostProcess(Process process, Consumer<TerminalSize> resizer) implements ContainerProcess {
         @Override
         public OutputStream stdin() {
             return process.getOutputStream();
@@ -143,7 +106,9 @@ final class LxcProcesses {
 
         @Override
         public void resize(TerminalSize size) {
-            // No terminal, nothing to resize.
+            if (process.isAlive()) {
+                resizer.accept(size);
+            }
         }
 
         @Override
