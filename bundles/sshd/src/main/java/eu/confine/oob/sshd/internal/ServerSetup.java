@@ -1,0 +1,103 @@
+package eu.confine.oob.sshd.internal;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.mac.Mac;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+
+/**
+ * Builds the MINA {@link SshServer} from the settings, closed by default: public-key authentication only, session
+ * channels only (our {@link SliverChannel}), no forwarding of any kind (no TCP/IP or stream-local channels or
+ * global requests, every forwarding filter saying no, no agent), no compression, no SHA-1 MACs, no host file
+ * system, and the configured limits.
+ */
+final class ServerSetup {
+
+    private ServerSetup() {
+    }
+
+    static SshServer build(Settings settings, List<KeyPair> hostKeys, SliverAuthenticator authenticator,
+            SessionRegistry registry, ChannelRouter router, FileTransfer files, Audit audit) {
+        SshServer server = ServerBuilder.builder()
+                .publickeyAuthenticator(authenticator)
+                .channelFactories(List.of(new SliverChannelFactory(audit)))
+                .globalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
+                        OpenSshHostKeysHandler.INSTANCE))
+                .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
+                .compressionFactories(List.of(BuiltinCompressions.none))
+                .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm,
+                        BuiltinMacs.hmacsha256, BuiltinMacs.hmacsha512))
+                .fileSystemFactory(new NoFileSystem())
+                .build();
+        server.setHost(settings.listenAddress());
+        server.setPort(settings.port());
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
+        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        server.setPasswordAuthenticator(null);
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+        server.setGSSAuthenticator(null);
+        server.setAgentFactory(null);
+        server.setShellFactory(router);
+        server.setCommandFactory(router);
+        server.setSubsystemFactories(files.subsystems());
+        server.addSessionListener(registry);
+
+        CoreModuleProperties.AUTH_METHODS.set(server, UserAuthPublicKeyFactory.NAME);
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, settings.idleTimeout());
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, settings.authTimeout());
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, settings.maxAuthAttempts());
+        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, settings.maxSessionsPerSlice());
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, settings.maxChannelsPerConnection());
+        // A console whose reader pauses must not fail after the default 30 s: wait for window space as long as idle.
+        CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, settings.idleTimeout());
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(server, "confine-oob");
+        return server;
+    }
+
+    /** Creates {@link SliverChannel}s for "session" channel requests. */
+    private record SliverChannelFactory(Audit audit) implements ChannelFactory {
+        @Override
+        public String getName() {
+            return "session";
+        }
+
+        @Override
+        public Channel createChannel(Session session) {
+            return new SliverChannel(audit);
+        }
+    }
+
+    /** No command gets the host's file system by default: the file side brings its own, confined one. */
+    private static final class NoFileSystem implements FileSystemFactory {
+        @Override
+        public Path getUserHomeDir(SessionContext session) throws IOException {
+            throw new IOException("no host file system is served");
+        }
+
+        @Override
+        public FileSystem createFileSystem(SessionContext session) throws IOException {
+            throw new IOException("no host file system is served");
+        }
+    }
+}

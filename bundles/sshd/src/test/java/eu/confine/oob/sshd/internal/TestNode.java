@@ -1,0 +1,145 @@
+package eu.confine.oob.sshd.internal;
+
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.rules.ExternalResource;
+import org.junit.rules.TemporaryFolder;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import eu.confine.oob.api.internal.FileSliverRecords;
+import eu.confine.oob.lxc.internal.LxcContainers;
+
+/**
+ * A node for one test class: temp home base, host key directory and sliver records, the real LXC adapter, an event
+ * recorder, slices made on demand, and the front end itself listening on a free loopback port.
+ */
+final class TestNode extends ExternalResource {
+
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    private final TemporaryFolder temp = new TemporaryFolder();
+    private final List<TestSlice> slices = new ArrayList<>();
+    private Path homeBase;
+    private Path keys;
+    private Path hostKeys;
+    private FileSliverRecords records;
+    private LxcContainers containers;
+    private SshFrontEndComponent frontEnd;
+
+    @Override
+    protected void before() throws Throwable {
+        temp.create();
+        Path root = temp.getRoot().toPath();
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        homeBase = Files.createDirectory(root.resolve("home"));
+        Files.setPosixFilePermissions(homeBase, PosixFilePermissions.fromString("rwxr-xr-x"));
+        keys = Files.createDirectory(root.resolve("keys"));
+        hostKeys = root.resolve("hostkeys");
+        records = new FileSliverRecords(root.resolve("records"));
+        containers = new LxcContainers(new LxcConfig());
+    }
+
+    @Override
+    protected void after() {
+        stop();
+        slices.forEach(TestSlice::destroy);
+        temp.delete();
+    }
+
+    TestSlice slice(TestSlice.Sliver sliver) throws IOException {
+        TestSlice slice = TestSlice.create(homeBase, keys, records, sliver);
+        slices.add(slice);
+        return slice;
+    }
+
+    FileSliverRecords records() {
+        return records;
+    }
+
+    Path hostKeyDirectory() {
+        return hostKeys;
+    }
+
+    /** Test settings: loopback, a free port, short timeouts, the given pre-auth limit and exec switch. */
+    Settings settings(int maxPreAuthConnectionsPerSource, boolean execInSliver) {
+        return new Settings("127.0.0.1", 0, hostKeys, homeBase, Duration.ofSeconds(60), Duration.ofSeconds(10), 6, 16, 10, 256,
+                maxPreAuthConnectionsPerSource, execInSliver);
+    }
+
+    /** (Re)starts the front end. */
+    SshFrontEndComponent start(Settings settings) throws Exception {
+        stop();
+        frontEnd = new SshFrontEndComponent(settings, records, containers, new Recorder(), Clock.systemDefaultZone(),
+                new NoFileTransfer());
+        return frontEnd;
+    }
+
+    SshFrontEndComponent start() throws Exception {
+        return start(settings(10, true));
+    }
+
+    void stop() {
+        if (frontEnd != null) {
+            frontEnd.stop();
+            frontEnd = null;
+        }
+    }
+
+    SshFrontEndComponent frontEnd() {
+        return frontEnd;
+    }
+
+    int port() {
+        String address = frontEnd.status().listenAddress();
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** {@code ssh} as the slice's user with that key; options and the command may follow. */
+    List<String> ssh(TestSlice slice, Path key, String... options) {
+        return Ssh.command(port(), key, slice.user, options);
+    }
+
+    List<Event> events(String topic) {
+        return events.stream().filter(event -> event.getTopic().equals(topic)).toList();
+    }
+
+    /** Keeps every posted or sent event. */
+    private final class Recorder implements EventAdmin {
+        @Override
+        public void postEvent(Event event) {
+            events.add(event);
+        }
+
+        @Override
+        public void sendEvent(Event event) {
+            events.add(event);
+        }
+    }
+
+    /** The LXC adapter's configuration: LXC's default path, a generous timeout. */
+    private static final class LxcConfig implements LxcContainers.Config {
+        @Override
+        public String lxcpath() {
+            return "";
+        }
+
+        @Override
+        public int commandTimeoutSeconds() {
+            return 20;
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return LxcContainers.Config.class;
+        }
+    }
+}
