@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -23,6 +24,8 @@ final class Audit {
 
     private final EventAdmin events;
     private final Clock clock;
+    private final AtomicLong loggedIn = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
 
     Audit(EventAdmin events, Clock clock) {
         this.events = events;
@@ -33,16 +36,43 @@ final class Audit {
         return clock;
     }
 
+    /** Logins since the front end started. */
+    long loggedInCount() {
+        return loggedIn.get();
+    }
+
+    /** Connections refused since the front end started: each counted once, at its first refused key or its close. */
+    long refusedCount() {
+        return refused.get();
+    }
+
     void loggedIn(LiveSession session) {
+        loggedIn.incrementAndGet();
         LOG.info("auth ok: slice {} from {} key {} (session {})", session.grant().sliceId(), session.source(),
                 session.grant().fingerprint(), session.id());
     }
 
-    void refused(String user, String source, String fingerprint, String reason) {
+    /**
+     * A refused key.
+     *
+     * @param firstOfConnection whether it is the connection's first refusal (counted)
+     */
+    void refused(String user, String source, String fingerprint, String reason, boolean firstOfConnection) {
+        if (firstOfConnection) {
+            refused.incrementAndGet();
+        }
         LOG.info("auth refused: user '{}' from {} key {}: {}", Printable.of(user), source, fingerprint, reason);
     }
 
-    void abandoned(String user, String source, String reason) {
+    /**
+     * A connection that ended without a login.
+     *
+     * @param counted whether a refused key counted it already
+     */
+    void abandoned(String user, String source, String reason, boolean counted) {
+        if (!counted) {
+            refused.incrementAndGet();
+        }
         LOG.info("auth failed: {} from {}: {}", user == null ? "no user" : "user '" + Printable.of(user) + "'", source, reason);
     }
 

@@ -70,8 +70,12 @@ abstract class ContainerCommand extends AbstractCommandSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("slice {}: {} failed: {}", sliceId, what(), e.getMessage(), e);
-            message("slice " + sliceId + ": the " + what() + " failed: " + e.getMessage());
+            if (Thread.currentThread().isInterrupted()) {
+                LOG.debug("slice {}: {} ended with its channel: {}", sliceId, what(), e.getMessage());
+            } else {
+                LOG.warn("slice {}: {} failed: {}", sliceId, what(), e.getMessage(), e);
+                message("slice " + sliceId + ": the " + what() + " failed: " + e.getMessage());
+            }
         } finally {
             ContainerProcess running = process;
             if (running != null && running.isAlive()) {

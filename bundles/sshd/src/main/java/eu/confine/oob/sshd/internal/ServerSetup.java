@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
@@ -24,6 +27,8 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the MINA {@link SshServer} from the settings, closed by default: public-key authentication only, session
@@ -33,6 +38,8 @@ import org.apache.sshd.server.global.OpenSshHostKeysHandler;
  */
 final class ServerSetup {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSetup.class);
+
     private ServerSetup() {
     }
 
@@ -40,9 +47,9 @@ final class ServerSetup {
             SessionRegistry registry, ChannelRouter router, FileTransfer files, Audit audit) {
         SshServer server = ServerBuilder.builder()
                 .publickeyAuthenticator(authenticator)
-                .channelFactories(List.of(new SliverChannelFactory(audit)))
+                .channelFactories(channelFactories(audit, settings.maxChannelsPerConnection()))
                 .globalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE,
-                        OpenSshHostKeysHandler.INSTANCE))
+                        OpenSshHostKeysHandler.INSTANCE, new ForwardingRefusal()))
                 .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
                 .compressionFactories(List.of(BuiltinCompressions.none))
                 .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm,
@@ -68,6 +75,7 @@ final class ServerSetup {
         CoreModuleProperties.AUTH_TIMEOUT.set(server, settings.authTimeout());
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, settings.maxAuthAttempts());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(server, settings.maxSessionsPerSlice());
+        // Our channel factory enforces the exact limit; MINA's check stays as a backstop.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, settings.maxChannelsPerConnection());
         // A console whose reader pauses must not fail after the default 30 s: wait for window space as long as idle.
         CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(server, settings.idleTimeout());
@@ -75,8 +83,20 @@ final class ServerSetup {
         return server;
     }
 
-    /** Creates {@link SliverChannel}s for "session" channel requests. */
-    private record SliverChannelFactory(Audit audit) implements ChannelFactory {
+    private static List<ChannelFactory> channelFactories(Audit audit, int maxChannels) {
+        List<ChannelFactory> factories = new ArrayList<>();
+        factories.add(new SliverChannelFactory(audit, maxChannels));
+        factories.addAll(ForwardingRefusal.channelFactories());
+        return factories;
+    }
+
+    /**
+     * Creates {@link SliverChannel}s for "session" channel requests, at most {@code maxChannels} open per connection
+     * (refused with a log line beyond; MINA's own limit lets one more through and then drops the whole connection).
+     */
+    private record SliverChannelFactory(Audit audit, int maxChannels) implements ChannelFactory {
+        private static final AttributeKey<AtomicInteger> OPEN = new AttributeKey<>();
+
         @Override
         public String getName() {
             return "session";
@@ -84,7 +104,17 @@ final class ServerSetup {
 
         @Override
         public Channel createChannel(Session session) {
-            return new SliverChannel(audit);
+            AtomicInteger open = session.computeAttributeIfAbsent(OPEN, key -> new AtomicInteger());
+            if (open.incrementAndGet() > maxChannels) {
+                open.decrementAndGet();
+                LiveSession login = session.getAttribute(SessionRegistry.LIVE);
+                LOG.info("slice {}: channel refused to session {}: {} channels open (max {})",
+                        login == null ? "?" : login.grant().sliceId(), login == null ? "?" : login.id(), maxChannels, maxChannels);
+                return null;
+            }
+            SliverChannel channel = new SliverChannel(audit);
+            channel.addCloseFutureListener(future -> open.decrementAndGet());
+            return channel;
         }
     }
 

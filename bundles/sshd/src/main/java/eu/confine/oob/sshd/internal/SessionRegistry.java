@@ -38,8 +38,6 @@ final class SessionRegistry implements SessionListener {
     private final AtomicLong nextId = new AtomicLong(1);
     private final ConcurrentSkipListMap<Long, LiveSession> live = new ConcurrentSkipListMap<>();
     private final ConcurrentMap<InetAddress, Integer> preAuth = new ConcurrentHashMap<>();
-    private final AtomicLong authenticated = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
 
     SessionRegistry(int maxPreAuthPerSource, Audit audit) {
         this.maxPreAuthPerSource = maxPreAuthPerSource;
@@ -75,7 +73,6 @@ final class SessionRegistry implements SessionListener {
                 audit.clock().instant(), server);
         session.setAttribute(LIVE, login);
         live.put(login.id(), login);
-        authenticated.incrementAndGet();
         audit.loggedIn(login);
     }
 
@@ -88,13 +85,11 @@ final class SessionRegistry implements SessionListener {
             audit.closed(login, null);
         } else {
             String user = session.getAttribute(SliverAuthenticator.TRIED_USER);
-            if (user != null) {
-                refused.incrementAndGet();
-            }
             String reason = user == null ? "closed without offering a public key"
                     : session.getAttribute(SliverAuthenticator.GRANT) == null ? "closed without an accepted key"
                     : "closed before the login completed (no valid signature, or too many sessions of the slice)";
-            audit.abandoned(user, SliverAuthenticator.source(session.getIoSession().getRemoteAddress()), reason);
+            audit.abandoned(user, SliverAuthenticator.source(session.getIoSession().getRemoteAddress()), reason,
+                    session.getAttribute(SliverAuthenticator.REFUSED) != null);
         }
     }
 
@@ -104,14 +99,6 @@ final class SessionRegistry implements SessionListener {
 
     int openCount() {
         return live.size();
-    }
-
-    long authenticatedCount() {
-        return authenticated.get();
-    }
-
-    long refusedCount() {
-        return refused.get();
     }
 
     /** Closes one session; false if there is none with that id. */

@@ -26,6 +26,8 @@ final class SliverAuthenticator implements PublickeyAuthenticator {
     static final AttributeKey<Grant> GRANT = new AttributeKey<>();
     /** The user name the client tried, for the audit of connections that never log in. */
     static final AttributeKey<String> TRIED_USER = new AttributeKey<>();
+    /** Set once a key of the connection was refused (and the refusal counted). */
+    static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
 
     private final SliverRecords records;
     private final SliverKeys keys;
@@ -46,16 +48,21 @@ final class SliverAuthenticator implements PublickeyAuthenticator {
         try {
             sliceId = SliceId.ofUserName(username);
         } catch (InvalidSliverRequestException e) {
-            audit.refused(username, source(session.getClientAddress()), fingerprint, "not a slice user name");
+            refuse(session, username, fingerprint, "not a slice user name");
             return false;
         }
         SliverKeys.Verdict verdict = check(sliceId, key, client);
         if (!verdict.allowed()) {
-            audit.refused(username, source(session.getClientAddress()), fingerprint, verdict.refusal());
+            refuse(session, username, fingerprint, verdict.refusal());
             return false;
         }
         session.setAttribute(GRANT, new Grant(sliceId, key, fingerprint, verdict.options()));
         return true;
+    }
+
+    private void refuse(ServerSession session, String username, String fingerprint, String reason) {
+        boolean first = session.setAttribute(REFUSED, Boolean.TRUE) == null;
+        audit.refused(username, source(session.getClientAddress()), fingerprint, reason, first);
     }
 
     /** Whether the key may log into the slice from that address now; used again when the slice's keys change. */

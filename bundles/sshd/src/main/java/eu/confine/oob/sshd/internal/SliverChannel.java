@@ -29,6 +29,7 @@ final class SliverChannel extends ChannelSession {
     private static final int MAX_VALUE_LENGTH = 256;
 
     private final Audit audit;
+    private volatile LiveSession owner;
     private volatile ChannelUse use;
     private volatile TerminalSize terminal;
     private int variables;
@@ -132,20 +133,19 @@ final class SliverChannel extends ChannelSession {
         if (buffer.wpos() - position >= 4) {
             long length = BufferUtils.getUInt(buffer.array(), position, 4);
             ChannelUse current = use;
-            if (current != null) {
+            LiveSession login = owner;
+            if (current != null && login != null) {
                 current.received(length);
+                login.received(length);
             }
-            login().received(length);
         }
     }
 
     private void sent(long length) {
         ChannelUse current = use;
-        if (current != null) {
+        LiveSession login = owner;
+        if (current != null && login != null) {
             current.sent(length);
-        }
-        LiveSession login = getServerSession().getAttribute(SessionRegistry.LIVE);
-        if (login != null) {
             login.sent(length);
         }
     }
@@ -154,6 +154,7 @@ final class SliverChannel extends ChannelSession {
         if (result == RequestHandler.Result.ReplySuccess) {
             LiveSession login = login();
             ChannelUse opened = new ChannelUse(type, command, audit.clock().instant());
+            owner = login;
             use = opened;
             login.using(opened);
             audit.channelOpened(login, opened);
@@ -163,7 +164,8 @@ final class SliverChannel extends ChannelSession {
 
     private void closed() {
         ChannelUse closing = use;
-        LiveSession login = getServerSession().getAttribute(SessionRegistry.LIVE);
+        // The connection may be gone already (kicked, or closed by the client): use the login kept at opening.
+        LiveSession login = owner;
         if (closing != null && login != null) {
             audit.channelClosed(login, closing);
         }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.Set;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 import eu.confine.oob.api.SliceId;
@@ -69,6 +71,7 @@ final class SliverKeys {
         } catch (IOException e) {
             return Verdict.refused(e.getMessage());
         }
+        String blob = PublicKeyEntry.toString(offered).split(" ")[1];
         String lastRefusal = null;
         for (int number = 1; number <= lines.size(); number++) {
             String line = lines.get(number - 1);
@@ -80,8 +83,12 @@ final class SliverKeys {
                     continue;
                 }
                 listed = entry.resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
-            } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-                continue; // Not this key: a line no parser understands cannot list it.
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                // A line no parser understands lists no key; if it mentions this one, say why it does not count.
+                if (line.contains(blob)) {
+                    lastRefusal = "line " + number + " cannot be read (" + Printable.of(e.getMessage()) + ")";
+                }
+                continue;
             }
             if (listed == null || !KeyUtils.compareKeys(offered, listed)) {
                 continue;

@@ -44,6 +44,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
 
     private final Settings settings;
     private final FileTransfer files;
+    private final Audit audit;
     private final SliverAuthenticator authenticator;
     private final SessionRegistry registry;
     private final List<String> fingerprints;
@@ -61,7 +62,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
             FileTransfer files) throws IOException, GeneralSecurityException {
         this.settings = settings;
         this.files = files;
-        Audit audit = new Audit(events, clock);
+        this.audit = new Audit(events, clock);
         this.authenticator = new SliverAuthenticator(records, new SliverKeys(settings.homeBase(), clock), audit);
         this.registry = new SessionRegistry(settings.maxPreAuthConnectionsPerSource(), audit);
         ChannelRouter router = new ChannelRouter(containers, records, files, settings.execInSliver());
@@ -100,7 +101,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
 
     @Override
     public Status status() {
-        return new Status(listenAddress(), fingerprints, registry.openCount(), registry.authenticatedCount(), registry.refusedCount());
+        return new Status(listenAddress(), fingerprints, registry.openCount(), audit.loggedInCount(), audit.refusedCount());
     }
 
     @Override

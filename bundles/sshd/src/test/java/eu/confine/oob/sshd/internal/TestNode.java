@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import org.junit.rules.ExternalResource;
 import org.junit.rules.TemporaryFolder;
@@ -69,10 +70,16 @@ final class TestNode extends ExternalResource {
         return hostKeys;
     }
 
-    /** Test settings: loopback, a free port, short timeouts, the given pre-auth limit and exec switch. */
-    Settings settings(int maxPreAuthConnectionsPerSource, boolean execInSliver) {
-        return new Settings("127.0.0.1", 0, hostKeys, homeBase, Duration.ofSeconds(60), Duration.ofSeconds(10), 6, 16, 10, 256,
-                maxPreAuthConnectionsPerSource, execInSliver);
+    /** Test settings: loopback, a free port, a 60 s idle and 10 s auth timeout, generous limits, commands on. */
+    Settings settings() {
+        return settings(Duration.ofSeconds(60), Duration.ofSeconds(10), 16, 10, 10, true);
+    }
+
+    /** Test settings with these timeouts, limits and exec switch. */
+    Settings settings(Duration idle, Duration auth, int sessionsPerSlice, int channelsPerConnection, int preAuthPerSource,
+            boolean execInSliver) {
+        return new Settings("127.0.0.1", 0, hostKeys, homeBase, idle, auth, 6, sessionsPerSlice, channelsPerConnection, 256,
+                preAuthPerSource, execInSliver);
     }
 
     /** (Re)starts the front end. */
@@ -84,7 +91,7 @@ final class TestNode extends ExternalResource {
     }
 
     SshFrontEndComponent start() throws Exception {
-        return start(settings(10, true));
+        return start(settings());
     }
 
     void stop() {
@@ -108,20 +115,38 @@ final class TestNode extends ExternalResource {
         return Ssh.command(port(), key, slice.user, options);
     }
 
-    List<Event> events(String topic) {
-        return events.stream().filter(event -> event.getTopic().equals(topic)).toList();
+    /** Waits for an event of that topic matching the test; returns it. */
+    Event awaitEvent(String topic, Predicate<Event> test, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (events) {
+            while (true) {
+                for (Event event : events) {
+                    if (event.getTopic().equals(topic) && test.test(event)) {
+                        return event;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching " + topic + " event within " + limit + "; events: " + events);
+                }
+                events.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
-    /** Keeps every posted or sent event. */
+    /** Keeps every posted or sent event and wakes those waiting for one. */
     private final class Recorder implements EventAdmin {
         @Override
         public void postEvent(Event event) {
-            events.add(event);
+            synchronized (events) {
+                events.add(event);
+                events.notifyAll();
+            }
         }
 
         @Override
         public void sendEvent(Event event) {
-            events.add(event);
+            postEvent(event);
         }
     }
 
