@@ -1,0 +1,456 @@
+package eu.confine.oob.itests;
+
+import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.CoreMatchers.startsWith;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThat;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.Test;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.util.tracker.ServiceTracker;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import eu.confine.oob.api.SliceId;
+import eu.confine.oob.api.SliverEvents;
+import eu.confine.oob.api.SshFrontEnd;
+import eu.confine.oob.api.host.HostCommand;
+import eu.confine.oob.api.login.LoginPolicy;
+import eu.confine.oob.api.registry.RegistrySync;
+import eu.confine.oob.itests.support.OobTestSupport;
+import eu.confine.oob.itests.support.ShellResult;
+
+/**
+ * The registry follower in our distribution against a CONFINE registry served from inside the container
+ * on loopback (fixtures in {@code src/test/resources/registry}, changed while the test runs), with real
+ * busybox slivers: deployment with the admins' keys, revocation of a removed admin, removal that keeps the
+ * sliver's data, 304 answers that post nothing, and a registry that is down or answers garbage.
+ */
+public class RegistryIT extends OobTestSupport {
+
+    private static final String PID = "eu.confine.oob.registry";
+    private static final Path HOMES = Path.of("/home");
+    /** Sliver records of this Karaf only: its follower must never see (and remove) the slivers of other tests on the machine. */
+    private static final String RECORDS = "${karaf.data}/registry-it/records";
+
+    @Inject
+    protected ConfigurationAdmin configurationAdmin;
+
+    private final List<Event> lifecycle = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Event> outcomes = new LinkedBlockingQueue<>();
+    private ServiceRegistration<EventHandler> listener;
+    private Registry registry;
+
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {
+            editConfigurationFilePut("etc/eu.confine.oob.records.cfg", "directory", RECORDS),
+            editConfigurationFilePut("etc/eu.confine.oob.sshd.cfg", "listenAddress", "127.0.0.1"),
+            editConfigurationFilePut("etc/eu.confine.oob.sshd.cfg", "port", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/eu.confine.oob.sshd.cfg", "hostKeyDirectory", "${karaf.data}/registry-it/hostkeys")};
+    }
+
+    @After
+    public void stopRegistry() throws Exception {
+        configurationAdmin.getConfiguration(PID, "?").update(new Hashtable<>(Map.of("baseUri", "")));
+        if (listener != null) {
+            listener.unregister();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    public void followsTheRegistryDeploysRevokesAndRemovesButNeverOnAFailedSync() throws Exception {
+        long number = 0xa0_0000_0000L * 16 + new SecureRandom().nextInt(1 << 30);
+        String slice = slivers.create(String.format("%012x", number));
+        slivers.start(slice);
+        Files.writeString(slivers.rootfs(slice).resolve("tmp/precious"), "results\n");
+        Path keyDirectory = Files.createDirectories(Path.of(System.getProperty("karaf.data"), "registry-it", "client-keys"));
+        SshKey alice = SshKey.generate(keyDirectory, "alice");
+        SshKey bob = SshKey.generate(keyDirectory, "bob");
+        SshKey carol = SshKey.generate(keyDirectory, "carol");
+        listen();
+        registry = new Registry(number);
+        registry.user(10, "alice", true, alice.publicLine());
+        registry.user(11, "bob", true, bob.publicLine());
+        registry.user(12, "carol", false, carol.publicLine());
+        registry.group(List.of(registry.role(10, true, false), registry.role(11, false, true), registry.role(12, true, true)));
+        registry.node(false);
+        configure();
+        awaitTrue("a first sync of a node without slivers", () -> status().lastResult().startsWith("ok: 0 sliver(s)"));
+
+        // A sliver appears: deployed with the keys of its active slice and group admins, who can log in.
+        registry.node(true);
+        Event ready = awaitOutcome(SliverEvents.SLIVER_READY, slice);
+        assertEquals(SliverEvents.DEPLOYED, ready.getProperty(SliverEvents.CAUSE));
+        Path keys = HOMES.resolve(slice).resolve(".ssh/authorized_keys");
+        assertEquals("restrict,pty " + alice.publicLine() + "\nrestrict,pty " + bob.publicLine() + "\n", Files.readString(keys));
+        assertEquals(slice, sliverRecords.find(SliceId.of(slice)).orElseThrow().container());
+        assertEquals(List.of(SliverEvents.DEPLOYED), topics());
+        assertEquals("results", ssh(alice, slice, "cat", "/tmp/precious").stdout().strip());
+        assertEquals("inactive admin", 255, ssh(carol, slice, "true").status());
+
+        // An admin leaves the group: their key line goes at the next sync, and their open session ends.
+        Process bobsSession = sshSession(bob, slice, "sleep", "600");
+        try {
+            awaitTrue("bob's session is open", () -> sshFrontEnd().sessions().stream().anyMatch(s -> slice.equals(s.sliceId())));
+            registry.group(List.of(registry.role(10, true, false), registry.role(12, true, true)));
+            ready = awaitOutcome(SliverEvents.SLIVER_READY, slice);
+            assertEquals(SliverEvents.KEYS_CHANGED, ready.getProperty(SliverEvents.CAUSE));
+            assertEquals("restrict,pty " + alice.publicLine() + "\n", Files.readString(keys));
+            assertEquals(1, ((String[]) lifecycle.get(lifecycle.size() - 1).getProperty(SliverEvents.ADMIN_KEYS)).length);
+            assertTrue("bob's open session ended", bobsSession.waitFor(10, TimeUnit.SECONDS));
+        } finally {
+            bobsSession.destroyForcibly();
+        }
+        assertEquals("bob's key is refused", 255, ssh(bob, slice, "true").status());
+        assertEquals(0, ssh(alice, slice, "true").status());
+
+        // Unchanged resources are answered 304 and post nothing.
+        int events = lifecycle.size();
+        int notModified = registry.notModified.get();
+        ShellResult unchanged = shell("oob:registry --now");
+        assertFalse(unchanged.toString(), unchanged.failed());
+        assertEquals(unchanged.stdout(), "6 read, 6 not modified (304), 6 ETags cached", value(unchanged, "resources"));
+        assertEquals("allowed", value(unchanged, "logins"));
+        assertTrue(registry.notModified.get() >= notModified + 6);
+        assertEquals(events, lifecycle.size());
+
+        // Garbage, 503 and no registry at all: nothing removed, keys unchanged and working, staleness visible.
+        RegistrySync.Status good = status();
+        for (String mode : List.of("garbage", "unavailable")) {
+            registry.mode = mode;
+            ShellResult failed = shell("oob:registry --now");
+            assertTrue(failed.toString(), failed.failed());
+            assertThat(failed.errorMessage(), startsWith("registry sync failed: " + registry.base() + "nodes/itest: "));
+            assertEquals(0, ssh(alice, slice, "true").status());
+        }
+        registry.stop();
+        ShellResult down = shell("oob:registry --now");
+        assertTrue(down.toString(), down.failed());
+        assertThat(down.errorMessage(), containsString("ConnectException"));
+        awaitTrue("logins refused once the state is older than the staleness limit", () -> status().loginsRefused());
+        ShellResult stale = shell("oob:registry");
+        assertThat(value(stale, "logins"), startsWith("REFUSED"));
+        assertThat(value(stale, "snapshot"), startsWith(good.snapshotTime().orElseThrow() + ", age "));
+        assertThat(loginPolicy().refusal(SliceId.of(slice)).orElseThrow(), startsWith("slice " + slice + ": login refused"));
+        assertEquals("restrict,pty " + alice.publicLine() + "\n", Files.readString(keys));
+        assertTrue(sliverRecords.find(SliceId.of(slice)).isPresent());
+
+        // A restart of the follower while the registry is down: the snapshot is loaded, nothing is removed.
+        Bundle follower = bundle("eu.confine.oob.registry");
+        follower.stop();
+        follower.start();
+        awaitTrue("a failed sync after the restart", () -> status().consecutiveFailures() > 0);
+        assertEquals(good.snapshotTime(), status().snapshotTime());
+        assertTrue(status().loginsRefused());
+        assertEquals("restrict,pty " + alice.publicLine() + "\n", Files.readString(keys));
+        assertTrue(sliverRecords.find(SliceId.of(slice)).isPresent());
+        assertEquals(events, lifecycle.size());
+
+        // The registry is back and the sliver is gone from the node: removed, its data untouched.
+        registry.start();
+        registry.node(false);
+        Event cleaned = awaitOutcome(SliverEvents.SLIVER_CLEANED, slice);
+        assertEquals(SliverEvents.REMOVED, cleaned.getProperty(SliverEvents.CAUSE));
+        assertEquals(2, host("getent", "passwd", slice).status());
+        assertTrue(sliverRecords.find(SliceId.of(slice)).isEmpty());
+        assertEquals("results\n", Files.readString(slivers.rootfs(slice).resolve("tmp/precious")));
+        assertEquals("results", slivers.attach(slice, "cat", "/tmp/precious").stdout().strip());
+        assertEquals(List.of(SliverEvents.DEPLOYED, SliverEvents.KEYS_CHANGED, SliverEvents.REMOVED), topics());
+        assertFalse(status().loginsRefused());
+        assertEquals(255, ssh(alice, slice, "true").status());
+    }
+
+    /** A key pair made with ssh-keygen, the private key in a root-only file. */
+    private record SshKey(Path privateKey, String publicLine) {
+        static SshKey generate(Path directory, String name) throws IOException {
+            Path key = directory.resolve(name);
+            Files.deleteIfExists(key);
+            Files.deleteIfExists(directory.resolve(name + ".pub"));
+            HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name + "@itest", "-f", key.toString()).check();
+            return new SshKey(key, Files.readString(directory.resolve(name + ".pub")).strip());
+        }
+    }
+
+    /** Runs a command in the sliver through our SSH front end with the real OpenSSH client; 255 means refused. */
+    private HostCommand.Result ssh(SshKey key, String slice, String... command) {
+        return HostCommand.of(sshArgv(key, slice, command)).timeout(Duration.ofSeconds(30)).run();
+    }
+
+    /** Starts an SSH session that stays open until the front end ends it. */
+    private Process sshSession(SshKey key, String slice, String... command) throws IOException {
+        return new ProcessBuilder(sshArgv(key, slice, command)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private String[] sshArgv(SshKey key, String slice, String... command) {
+        String listen = sshFrontEnd().status().listenAddress();
+        List<String> argv = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "ConnectTimeout=10", "-p", listen.substring(listen.lastIndexOf(':') + 1), SliceId.of(slice).userName() + "@127.0.0.1"));
+        argv.addAll(List.of(command));
+        return argv.toArray(new String[0]);
+    }
+
+    private SshFrontEnd sshFrontEnd() {
+        return service(SshFrontEnd.class);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the SSH front end", e);
+        }
+    }
+
+    private void configure() throws IOException {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("baseUri", registry.base());
+        properties.put("nodeId", "itest");
+        properties.put("pollIntervalSeconds", 2);
+        properties.put("requestTimeoutSeconds", 2);
+        properties.put("stalenessLimitHours", 0.002);
+        properties.put("snapshotFile", Path.of(System.getProperty("karaf.data"), "registry-it", "registry-snapshot.json").toString());
+        properties.put("containerOf", "{slice}");
+        configurationAdmin.getConfiguration(PID, "?").update(properties);
+    }
+
+    /** Collects the follower's lifecycle events and their outcomes (request ids registry-*). */
+    private void listen() {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, new String[] {SliverEvents.DEPLOYED, SliverEvents.KEYS_CHANGED, SliverEvents.REMOVED,
+                "confine/oob/sliver/*"});
+        props.put(EventConstants.EVENT_FILTER, "(" + SliverEvents.REQUEST_ID + "=registry-*)");
+        listener = bundleContext.registerService(EventHandler.class, event -> {
+            if (event.getTopic().startsWith(SliverEvents.OUTCOME_PREFIX)) {
+                outcomes.add(event);
+            } else {
+                lifecycle.add(event);
+            }
+        }, props);
+    }
+
+    /** The value of a {@code name: value} line of a command's output. */
+    private static String value(ShellResult result, String name) {
+        return result.stdout().lines().filter(line -> line.startsWith(name + ":")).map(line -> line.substring(name.length() + 1).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("no '" + name + ":' line in " + result));
+    }
+
+    private List<String> topics() {
+        return lifecycle.stream().map(Event::getTopic).toList();
+    }
+
+    private Event awaitOutcome(String topic, String slice) throws InterruptedException {
+        long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+        List<String> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            Event event = outcomes.poll(500, TimeUnit.MILLISECONDS);
+            if (event != null && slice.equals(event.getProperty(SliverEvents.SLICE_ID))) {
+                assertEquals(event.getTopic() + " " + event.getProperty(SliverEvents.REASON), topic, event.getTopic());
+                return event;
+            }
+            if (event != null) {
+                seen.add(event.getTopic());
+            }
+        }
+        throw new AssertionError("no " + topic + " for slice " + slice + " within " + OUTCOME_TIMEOUT.toSeconds() + " s; other outcomes: "
+                + seen + "; registry: " + status());
+    }
+
+    private RegistrySync.Status status() {
+        return service(RegistrySync.class).status();
+    }
+
+    private LoginPolicy loginPolicy() {
+        return service(LoginPolicy.class);
+    }
+
+    private <T> T service(Class<T> type) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
+        tracker.open();
+        try {
+            T service = tracker.waitForService(Duration.ofSeconds(30).toMillis());
+            if (service == null) {
+                throw new AssertionError("no " + type.getSimpleName() + " service within 30 s");
+            }
+            return service;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + type.getSimpleName(), e);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle bundle : bundleContext.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Object monitor = new Object();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            synchronized (monitor) {
+                monitor.wait(50);
+            }
+        }
+    }
+
+    /**
+     * A CONFINE registry on loopback for one node with one slice: resources built from the fixture
+     * templates, an ETag per content, 304 to a matching If-None-Match; it can answer garbage, 503, or
+     * be stopped and started again on the same port.
+     */
+    private static final class Registry implements AutoCloseable {
+        private final long number;
+        private final Map<String, String> resources = new ConcurrentHashMap<>();
+        private final AtomicInteger notModified = new AtomicInteger();
+        private volatile String mode = "ok";
+        private HttpServer server;
+        private int port;
+
+        Registry(long number) throws IOException {
+            this.number = number;
+            start();
+            resources.put("slivers/" + number + "@itest", fill("sliver", Map.of()));
+            resources.put("slices/" + number, fill("slice", Map.of()));
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + port + "/api/";
+        }
+
+        void node(boolean withSliver) {
+            resources.put("nodes/itest", fill("node", Map.of("slivers", withSliver ? "{\"uri\": \"{base}slivers/" + number + "@itest\"}" : "")));
+        }
+
+        void group(List<String> roles) {
+            resources.put("groups/" + number, fill("group", Map.of("roles", String.join(", ", roles))));
+        }
+
+        String role(int user, boolean sliceAdmin, boolean groupAdmin) {
+            return fill("role", Map.of("user", Integer.toString(user), "sliceAdmin", Boolean.toString(sliceAdmin),
+                    "groupAdmin", Boolean.toString(groupAdmin))).strip();
+        }
+
+        void user(int user, String name, boolean active, String key) {
+            resources.put("users/" + user, fill("user", Map.of("user", Integer.toString(user), "name", name,
+                    "active", Boolean.toString(active), "key", key)));
+        }
+
+        void start() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+            port = server.getAddress().getPort();
+            server.createContext("/api/", this::handle);
+            server.start();
+            mode = "ok";
+        }
+
+        void stop() {
+            server.stop(0);
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+
+        private String fill(String template, Map<String, String> values) {
+            String text;
+            try (InputStream in = RegistryIT.class.getResourceAsStream("/registry/" + template + ".json")) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                text = text.replace("{" + value.getKey() + "}", value.getValue());
+            }
+            return text.replace("{number}", Long.toString(number)).replace("{node}", "itest");
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try {
+                String path = exchange.getRequestURI().getPath().substring("/api/".length());
+                String json = resources.get(path);
+                if ("garbage".equals(mode)) {
+                    send(exchange, null, "<html><body>Internal Server Error</body></html>");
+                } else if ("unavailable".equals(mode)) {
+                    exchange.sendResponseHeaders(503, -1);
+                } else if (json == null) {
+                    exchange.sendResponseHeaders(404, -1);
+                } else {
+                    String etag = "\"" + Integer.toHexString(json.hashCode()) + "\"";
+                    if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                        notModified.incrementAndGet();
+                        exchange.sendResponseHeaders(304, -1);
+                    } else {
+                        send(exchange, etag, json.replace("{base}", base()));
+                    }
+                }
+            } finally {
+                exchange.close();
+            }
+        }
+
+        private static void send(HttpExchange exchange, String etag, String body) throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            Optional.ofNullable(etag).ifPresent(tag -> exchange.getResponseHeaders().set("ETag", tag));
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}
