@@ -49,7 +49,7 @@ public class SmokeIT extends OobTestSupport {
             }
         }
         assertEquals(List.of("eu.confine.oob.api", "eu.confine.oob.lxc", "eu.confine.oob.users", "eu.confine.oob.keys",
-                "eu.confine.oob.mounts", "eu.confine.oob.shell", "eu.confine.oob.sshd"), ours);
+                "eu.confine.oob.mounts", "eu.confine.oob.shell", "eu.confine.oob.registry", "eu.confine.oob.sshd"), ours);
         for (String symbolicName : ours) {
             Bundle bundle = bundle(symbolicName);
             assertNotNull(symbolicName + " is installed", bundle);
