@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -22,12 +23,13 @@ final class Audit {
     private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
     private static final int MAX_EVENT_COMMAND = 4096;
 
-    private final EventAdmin events;
+    private final Supplier<EventAdmin> events;
     private final Clock clock;
     private final AtomicLong loggedIn = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
-    Audit(EventAdmin events, Clock clock) {
+    /** @param events the Event Admin now, or null while it is away (then only the log lines are written) */
+    Audit(Supplier<EventAdmin> events, Clock clock) {
         this.events = events;
         this.clock = clock;
     }
@@ -85,7 +87,7 @@ final class Audit {
     void channelOpened(LiveSession session, ChannelUse use) {
         LOG.info("session opened: slice {} from {} key {} (session {}) type {}{}", session.grant().sliceId(),
                 session.source(), session.grant().fingerprint(), session.id(), use.type(), commandPart(use));
-        events.postEvent(new Event(SliverEvents.SESSION_OPENED, properties(session, use)));
+        post(new Event(SliverEvents.SESSION_OPENED, properties(session, use)));
     }
 
     void channelClosed(LiveSession session, ChannelUse use) {
@@ -97,7 +99,16 @@ final class Audit {
         properties.put(SliverEvents.BYTES_IN, use.bytesIn());
         properties.put(SliverEvents.BYTES_OUT, use.bytesOut());
         properties.put(SliverEvents.DURATION_MS, duration.toMillis());
-        events.postEvent(new Event(SliverEvents.SESSION_CLOSED, properties));
+        post(new Event(SliverEvents.SESSION_CLOSED, properties));
+    }
+
+    private void post(Event event) {
+        EventAdmin admin = events.get();
+        if (admin == null) {
+            LOG.warn("No Event Admin: {} for session {} not posted", event.getTopic(), event.getProperty(SliverEvents.SESSION_ID));
+            return;
+        }
+        admin.postEvent(event);
     }
 
     private static Map<String, Object> properties(LiveSession session, ChannelUse use) {

@@ -1,6 +1,7 @@
 package eu.confine.oob.sshd.internal;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
@@ -10,20 +11,23 @@ import org.apache.sshd.server.shell.ShellFactory;
 import eu.confine.oob.api.Containers;
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverRecords;
+import eu.confine.oob.sshd.files.SliverFiles;
 
 /**
  * Where each channel request goes, in one place: a shell request opens the sliver's console (not for a
  * {@code no-pty} key), an exec request starting with {@code scp } goes to the file side, any other exec request
- * runs in the sliver if commands are enabled. Subsystems are the file side's ({@link FileTransfer#subsystems()}).
+ * runs in the sliver if commands are enabled. The only subsystem, {@code sftp}, is the file side's too
+ * ({@link SliverFiles#sftpSubsystem()}).
  */
 final class ChannelRouter implements ShellFactory, CommandFactory {
 
-    private final Containers containers;
+    private final Supplier<Containers> containers;
     private final SliverRecords records;
-    private final FileTransfer files;
+    private final SliverFiles files;
     private final boolean execInSliver;
 
-    ChannelRouter(Containers containers, SliverRecords records, FileTransfer files, boolean execInSliver) {
+    /** @param containers the LXC adapter now, or null while it is away (its bundle being updated) */
+    ChannelRouter(Supplier<Containers> containers, SliverRecords records, SliverFiles files, boolean execInSliver) {
         this.containers = containers;
         this.records = records;
         this.files = files;
@@ -44,7 +48,11 @@ final class ChannelRouter implements ShellFactory, CommandFactory {
             return new RefusalCommand("slice " + sliceId + ": this key may not open a terminal (no-pty), so the console is "
                     + "closed to it; commands and file transfer to tmp/ still work", false);
         }
-        return new ConsoleCommand(containers, records, sliceId, sliverChannel.terminal());
+        Containers now = containers.get();
+        if (now == null) {
+            return new RefusalCommand(unavailable(sliceId), sliverChannel.terminal().isPresent());
+        }
+        return new ConsoleCommand(now, records, sliceId, sliverChannel.terminal());
     }
 
     @Override
@@ -59,6 +67,15 @@ final class ChannelRouter implements ShellFactory, CommandFactory {
             return new RefusalCommand("slice " + sliceId + ": commands are disabled on this node; the console and file "
                     + "transfer to tmp/ (scp, sftp, sshfs) still work", terminal);
         }
-        return new ExecCommand(command, containers, records, sliceId, sliverChannel.terminal());
+        Containers now = containers.get();
+        if (now == null) {
+            return new RefusalCommand(unavailable(sliceId), terminal);
+        }
+        return new ExecCommand(command, now, records, sliceId, sliverChannel.terminal());
+    }
+
+    private static String unavailable(SliceId sliceId) {
+        return "slice " + sliceId + ": the container service is not available right now (being updated?); "
+                + "file transfer to tmp/ (scp, sftp, sshfs) still works";
     }
 }

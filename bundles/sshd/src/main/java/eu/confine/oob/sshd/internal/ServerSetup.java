@@ -30,6 +30,8 @@ import org.apache.sshd.server.global.OpenSshHostKeysHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import eu.confine.oob.sshd.files.SliverFiles;
+
 /**
  * Builds the MINA {@link SshServer} from the settings, closed by default: public-key authentication only, session
  * channels only (our {@link SliverChannel}), no forwarding of any kind (no TCP/IP or stream-local channels or
@@ -44,7 +46,7 @@ final class ServerSetup {
     }
 
     static SshServer build(Settings settings, List<KeyPair> hostKeys, SliverAuthenticator authenticator,
-            SessionRegistry registry, ChannelRouter router, FileTransfer files, Audit audit) {
+            SessionRegistry registry, ChannelRouter router, SliverFiles files, Audit audit) {
         SshServer server = ServerBuilder.builder()
                 .publickeyAuthenticator(authenticator)
                 .channelFactories(channelFactories(audit, settings.maxChannelsPerConnection()))
@@ -67,7 +69,7 @@ final class ServerSetup {
         server.setAgentFactory(null);
         server.setShellFactory(router);
         server.setCommandFactory(router);
-        server.setSubsystemFactories(files.subsystems());
+        server.setSubsystemFactories(List.of(files.sftpSubsystem()));
         server.addSessionListener(registry);
 
         CoreModuleProperties.AUTH_METHODS.set(server, UserAuthPublicKeyFactory.NAME);

@@ -14,6 +14,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventHandler;
@@ -28,9 +31,11 @@ import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SliverRecords;
 import eu.confine.oob.api.SshFrontEnd;
+import eu.confine.oob.sshd.files.SliverFiles;
+import eu.confine.oob.sshd.files.SliverFilesConfig;
 
 /**
- * The SSH front end: owns the MINA {@link SshServer} (started at activation with this bundle's class loader as the
+ * The SSH front end: owns the MINA {@link SshServer} and the file service ({@link SliverFiles}) (started at activation with this bundle's class loader as the
  * thread context class loader, so that it never mixes with the older sshd of Karaf's own console; stopped at
  * deactivation, which drops its sessions), and ends live sessions whose key was removed (KEYS_WRITTEN) or whose
  * sliver is being removed (REMOVING).
@@ -42,8 +47,18 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshFrontEndComponent.class);
 
+    /** Optional and dynamic: an update of the lxc bundle must not drop the sessions (file transfers need no LXC). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Containers containers;
+
+    /** Optional and dynamic for the same reason; without it the audit still logs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin events;
+
     private final Settings settings;
-    private final FileTransfer files;
+    private final SliverFiles files;
     private final Audit audit;
     private final SliverAuthenticator authenticator;
     private final SessionRegistry registry;
@@ -52,32 +67,40 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "confine-oob-sshd-events"));
 
     @Activate
-    public SshFrontEndComponent(@Reference(name = "records") SliverRecords records,
-            @Reference(name = "containers") Containers containers, @Reference(name = "events") EventAdmin events,
-            SshdConfig config) throws IOException, GeneralSecurityException {
-        this(Settings.of(config), records, containers, events, Clock.systemDefaultZone(), new NoFileTransfer());
+    public SshFrontEndComponent(@Reference(name = "records") SliverRecords records, SshdConfig config)
+            throws IOException, GeneralSecurityException {
+        this(Settings.of(config), records, Clock.systemDefaultZone());
     }
 
-    SshFrontEndComponent(Settings settings, SliverRecords records, Containers containers, EventAdmin events, Clock clock,
-            FileTransfer files) throws IOException, GeneralSecurityException {
+    /** Starts the server; the LXC adapter and Event Admin arrive in {@link #containers} and {@link #events}. */
+    SshFrontEndComponent(Settings settings, SliverRecords records, Clock clock) throws IOException, GeneralSecurityException {
         this.settings = settings;
-        this.files = files;
-        this.audit = new Audit(events, clock);
+        this.files = new SliverFiles(new SliverFilesConfig(settings.homeBase(), settings.maxOpenHandles()));
+        this.audit = new Audit(() -> events, clock);
         this.authenticator = new SliverAuthenticator(records, new SliverKeys(settings.homeBase(), clock), audit);
         this.registry = new SessionRegistry(settings.maxPreAuthConnectionsPerSource(), audit);
-        ChannelRouter router = new ChannelRouter(containers, records, files, settings.execInSliver());
+        ChannelRouter router = new ChannelRouter(() -> containers, records, files, settings.execInSliver());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // sshd looks up its parts through the context class loader: make it ours, wired to sshd 2.20.1.
         thread.setContextClassLoader(SshFrontEndComponent.class.getClassLoader());
+        SshServer built = null;
         try {
             List<KeyPair> hostKeys = new HostKeys(settings.hostKeyDirectory()).loadOrGenerate();
             this.fingerprints = hostKeys.stream().map(HostKeys::fingerprint).toList();
-            this.server = ServerSetup.build(settings, hostKeys, authenticator, registry, router, files, audit);
-            server.start();
+            built = ServerSetup.build(settings, hostKeys, authenticator, registry, router, files, audit);
+            built.start();
+            this.server = built;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             executor.shutdownNow();
             files.close();
+            if (built != null) {
+                try {
+                    built.stop(true);
+                } catch (IOException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+            }
             LOG.error("SSH front end not started on {}:{}: {}", settings.listenAddress(), settings.port(), e.getMessage());
             throw e;
         } finally {
@@ -154,7 +177,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
 
     String listenAddress() {
         String host = settings.listenAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + (server == null ? settings.port() : server.getPort());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
     }
 
 }

@@ -79,8 +79,11 @@ public class ForwardingRefusedTest {
                         "-L", "127.0.0.1:" + localPort + ":" + to)), Map.of());
                 Expect log = new Expect(ssh.getErrorStream(), ssh.getOutputStream());
                 try {
-                    log.await("Local connections to 127.0.0.1:" + localPort + " forwarded", 0, LIMIT);
-                    try (Socket client = new Socket("127.0.0.1", localPort)) {
+                    // This OpenSSH prints "listening" a moment before connections are taken; once the session
+                    // loop runs they are (45 of 45 tries here, where waiting for "listening" alone failed 1 in 5).
+                    int at = log.await("Local forwarding listening on 127.0.0.1 port " + localPort, 0, LIMIT);
+                    log.await("Entering interactive session", at, LIMIT);
+                    try (Socket client = connect(localPort, log)) {
                         client.setSoTimeout((int) LIMIT.toMillis());
                         assertEquals("the forwarded connection must be closed", -1, client.getInputStream().read());
                     }
@@ -152,6 +155,14 @@ public class ForwardingRefusedTest {
         SshResult result = Ssh.run(with(NODE.ssh(slice, key, "-s"), "shell"), "", LIMIT);
         assertEquals(result.toString(), 255, result.status());
         assertThat(result.stderr(), containsString("subsystem request failed"));
+    }
+
+    private static Socket connect(int port, Expect log) throws Exception {
+        try {
+            return new Socket("127.0.0.1", port);
+        } catch (java.net.ConnectException e) {
+            throw new AssertionError("cannot connect to ssh's forward on port " + port + "; its log: " + log.text(), e);
+        }
     }
 
     private static int freePort() throws Exception {

@@ -162,6 +162,24 @@ public class SliverAccessTest {
         assertThat(result.stdout(), not(containsString("OOB_TEST")));
     }
 
+    @Test
+    public void whileTheContainerServiceIsAwayConsoleAndCommandsSaySo() throws Exception {
+        NODE.frontEnd().containers = null;
+        try {
+            SshResult exec = Ssh.run(with(NODE.ssh(running, runningKey), "true"), "", LIMIT);
+            SshResult console = Ssh.run(NODE.ssh(running, runningKey), "", LIMIT);
+            String line = "slice " + running.id + ": the container service is not available right now";
+            assertEquals(exec.toString(), 1, exec.status());
+            assertThat(exec.stderr(), containsString(line));
+            assertEquals(console.toString(), 1, console.status());
+            assertThat(console.stderr(), containsString(line));
+        } finally {
+            NODE.frontEnd().containers = NODE.containers();
+        }
+        SshResult control = Ssh.run(with(NODE.ssh(running, runningKey), "echo back"), "", LIMIT);
+        assertEquals(control.toString(), "back\n", control.stdout());
+    }
+
     /** Presses Enter until busybox's console shows its prompt (it first asks for Enter); returns where it ends. */
     private static int prompt(Expect console) throws Exception {
         long deadline = System.nanoTime() + LIMIT.toNanos();

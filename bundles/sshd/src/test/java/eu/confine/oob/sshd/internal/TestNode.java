@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import eu.confine.oob.lxc.internal.LxcContainers;
  */
 final class TestNode extends ExternalResource {
 
+    /** Host keys generated once per test JVM (RSA 3072 takes a while) and copied into each node. */
+    private static Path generatedHostKeys;
+
     final List<Event> events = new CopyOnWriteArrayList<>();
     private final TemporaryFolder temp = new TemporaryFolder();
     private final List<TestSlice> slices = new ArrayList<>();
@@ -44,9 +48,25 @@ final class TestNode extends ExternalResource {
         homeBase = Files.createDirectory(root.resolve("home"));
         Files.setPosixFilePermissions(homeBase, PosixFilePermissions.fromString("rwxr-xr-x"));
         keys = Files.createDirectory(root.resolve("keys"));
-        hostKeys = root.resolve("hostkeys");
+        hostKeys = Files.createDirectory(root.resolve("hostkeys"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        try (var files = Files.list(generatedHostKeys())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, hostKeys.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
         records = new FileSliverRecords(root.resolve("records"));
         containers = new LxcContainers(new LxcConfig());
+    }
+
+    private static synchronized Path generatedHostKeys() throws Exception {
+        if (generatedHostKeys == null) {
+            Path directory = Files.createTempDirectory("oob-hostkeys").resolve("keys");
+            new HostKeys(directory).loadOrGenerate();
+            directory.toFile().deleteOnExit();
+            generatedHostKeys = directory;
+        }
+        return generatedHostKeys;
     }
 
     @Override
@@ -85,8 +105,9 @@ final class TestNode extends ExternalResource {
     /** (Re)starts the front end. */
     SshFrontEndComponent start(Settings settings) throws Exception {
         stop();
-        frontEnd = new SshFrontEndComponent(settings, records, containers, new Recorder(), Clock.systemDefaultZone(),
-                new NoFileTransfer());
+        frontEnd = new SshFrontEndComponent(settings, records, Clock.systemDefaultZone());
+        frontEnd.containers = containers;
+        frontEnd.events = new Recorder();
         return frontEnd;
     }
 
@@ -99,6 +120,11 @@ final class TestNode extends ExternalResource {
             frontEnd.stop();
             frontEnd = null;
         }
+    }
+
+    /** The LXC adapter the front end is given (it may be taken away, as when the lxc bundle is updated). */
+    LxcContainers containers() {
+        return containers;
     }
 
     SshFrontEndComponent frontEnd() {

@@ -36,6 +36,7 @@ final class TestSlice {
     private final Path keyDirectory;
     private boolean userCreated;
     private boolean containerCreated;
+    private boolean tmpMounted;
 
     private TestSlice(Path homeBase, Path keyDirectory) {
         this.id = SliceId.of("oobssh" + UUID.randomUUID().toString().substring(0, 6));
@@ -81,6 +82,18 @@ final class TestSlice {
         Files.move(temp, ssh.resolve("authorized_keys"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Bind-mounts the container's /tmp on {@code home/tmp} as the mounts bundle does: nosymfollow, nosuid, nodev, noexec. */
+    void mountTmp() throws IOException {
+        Path tmp = home.resolve("tmp");
+        Files.createDirectory(tmp);
+        own(tmp, "rwxr-x---");
+        Path rootfsTmp = Path.of(HostCommand.of("lxc-config", "lxc.lxcpath").check().strip(), container, "rootfs", "tmp");
+        HostCommand.of("mount", "--bind", rootfsTmp.toString(), tmp.toString()).check();
+        tmpMounted = true;
+        HostCommand.of("mount", "-o", "remount,bind,nosymfollow,nosuid,nodev,noexec", tmp.toString()).check();
+        HostCommand.of("mount", "--make-private", tmp.toString()).check();
+    }
+
     void startContainer() {
         HostCommand.of("lxc-start", "-n", container, "-d").check();
         HostCommand.of("lxc-wait", "-n", container, "-s", "RUNNING", "-t", "10").check();
@@ -91,6 +104,9 @@ final class TestSlice {
     }
 
     void destroy() {
+        if (tmpMounted) {
+            HostCommand.of("umount", home.resolve("tmp").toString()).run();
+        }
         if (containerCreated) {
             stopContainer();
             HostCommand.of("lxc-destroy", "-n", container).run();
