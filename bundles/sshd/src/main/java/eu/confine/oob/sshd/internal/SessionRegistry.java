@@ -101,31 +101,32 @@ final class SessionRegistry implements SessionListener {
         return live.size();
     }
 
-    /** Closes one session; false if there is none with that id. */
+    /** Closes one session; false if there is none with that id. The reason is shown to the client. */
     boolean close(long id, String reason) {
         LiveSession login = live.get(id);
         if (login == null) {
             return false;
         }
-        disconnect(login, reason);
+        disconnect(login, reason, reason);
         return true;
     }
 
-    /** Closes every session of the slice; returns how many. */
+    /** Closes every session of the slice; returns how many. The reason is shown to the clients. */
     int closeSlice(SliceId sliceId, String reason) {
-        return closeWhere(sliceId, login -> reason);
+        return closeWhere(sliceId, login -> reason, reason);
     }
 
     /**
      * Closes the slice's sessions for which {@code refusal} gives a reason (null keeps the session); returns how many.
+     * The reason goes to the log, {@code toClient} to the client (which learns nothing of the server's files).
      */
-    int closeWhere(SliceId sliceId, Function<LiveSession, String> refusal) {
+    int closeWhere(SliceId sliceId, Function<LiveSession, String> refusal, String toClient) {
         int closed = 0;
         for (LiveSession login : live.values()) {
             if (login.grant().sliceId().equals(sliceId)) {
                 String reason = refusal.apply(login);
                 if (reason != null) {
-                    disconnect(login, reason);
+                    disconnect(login, reason, toClient);
                     closed++;
                 }
             }
@@ -133,15 +134,10 @@ final class SessionRegistry implements SessionListener {
         return closed;
     }
 
-    /** Closes every session (the front end stops). */
-    void closeAll(String reason) {
-        live.values().forEach(login -> disconnect(login, reason));
-    }
-
-    private void disconnect(LiveSession login, String reason) {
+    private void disconnect(LiveSession login, String reason, String toClient) {
         LOG.info("closing session {} of slice {} from {}: {}", login.id(), login.grant().sliceId(), login.source(), reason);
         try {
-            login.session().disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "slice " + login.grant().sliceId() + ": " + reason);
+            login.session().disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "slice " + login.grant().sliceId() + ": " + toClient);
         } catch (IOException | RuntimeException e) {
             LOG.warn("session {}: disconnect failed ({}), closing the connection", login.id(), e.getMessage());
             login.session().close(true);

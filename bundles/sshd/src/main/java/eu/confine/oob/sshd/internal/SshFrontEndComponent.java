@@ -169,7 +169,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
         int closed = registry.closeWhere(sliceId, login -> {
             SliverKeys.Verdict verdict = authenticator.check(sliceId, login.grant().key(), login.address());
             return verdict.allowed() ? null : "key " + login.grant().fingerprint() + " is no longer admitted: " + verdict.refusal();
-        });
+        }, "the key of this session is no longer admitted");
         if (closed > 0) {
             LOG.info("slice {}: {} session(s) closed after the keys changed", sliceId, closed);
         }

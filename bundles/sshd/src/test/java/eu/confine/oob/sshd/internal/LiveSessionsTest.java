@@ -61,6 +61,9 @@ public class LiveSessionsTest {
 
             assertTrue("the removed key's session must end within a second", removed.waitFor(ONE_SECOND.toMillis(), TimeUnit.MILLISECONDS));
             assertEquals(255, removed.exitValue());
+            String told = new String(removed.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(told, containsString("slice " + a.id + ": the key of this session is no longer admitted"));
+            assertFalse("the client learns nothing of the server's files: " + told, told.contains("authorized_keys"));
             awaitGoneFromSliver(a, "sleep 61");
             assertTrue("the kept key's session stays", kept.isAlive());
             assertTrue(NODE.frontEnd().sessions().stream().anyMatch(session -> session.command().equals("sleep 62")));
