@@ -41,6 +41,7 @@ public class AuthenticationTest {
     private static Path keyB;
     private static Path fromElsewhere;
     private static Path fromHere;
+    private static Path fromPatterns;
     private static Path expired;
     private static Path notYetExpired;
     private static Path noPty;
@@ -56,6 +57,7 @@ public class AuthenticationTest {
         keyB = b.newKey("b");
         fromElsewhere = a.newKey("from-elsewhere");
         fromHere = a.newKey("from-here");
+        fromPatterns = a.newKey("from-patterns");
         expired = a.newKey("expired");
         notYetExpired = a.newKey("not-yet-expired");
         noPty = a.newKey("no-pty");
@@ -63,7 +65,8 @@ public class AuthenticationTest {
         twiceFrom = a.newKey("twice-from");
         a.authorize("restrict,pty " + TestSlice.publicLine(keyA),
                 "restrict,pty,from=\"10.0.0.0/8\" " + TestSlice.publicLine(fromElsewhere),
-                "restrict,pty,from=\"10.0.0.0/8,127.0.0.*,!192.168.0.0/16\" " + TestSlice.publicLine(fromHere),
+                "restrict,pty,from=\"127.0.0.1\" " + TestSlice.publicLine(fromHere),
+                "restrict,pty,from=\"10.0.0.0/8,127.0.0.*,!192.168.0.0/16\" " + TestSlice.publicLine(fromPatterns),
                 "restrict,pty,expiry-time=\"20200101\" " + TestSlice.publicLine(expired),
                 "restrict,pty,expiry-time=\"29991231235959\" " + TestSlice.publicLine(notYetExpired),
                 "restrict,pty,no-pty " + TestSlice.publicLine(noPty),
@@ -130,6 +133,7 @@ public class AuthenticationTest {
     public void fromIsMatchedAgainstTheClientAddress() throws Exception {
         assertRefused(a, fromElsewhere);
         assertAdmitted(a, fromHere);
+        assertAdmitted(a, fromPatterns);
     }
 
     @Test
