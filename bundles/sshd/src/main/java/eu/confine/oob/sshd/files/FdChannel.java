@@ -130,7 +130,11 @@ final class FdChannel extends FileChannel {
                 int done = 0;
                 while (done < chunk) {
                     int from = done;
-                    done += (int) tree.io(fd, number -> LibC.pwrite(number, memory.share(from), chunk - from, offset + from), path);
+                    long n = tree.io(fd, number -> LibC.pwrite(number, memory.share(from), chunk - from, offset + from), path);
+                    if (n <= 0) {
+                        throw new IOException(path + ": the write made no progress");
+                    }
+                    done += (int) n;
                 }
                 src.position(src.position() + chunk);
                 total += chunk;

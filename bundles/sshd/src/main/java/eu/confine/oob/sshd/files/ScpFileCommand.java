@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 
@@ -85,6 +86,7 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
         if (e instanceof FileSystemException) {
             FileSystemException f = (FileSystemException) e;
             String what = e instanceof NoSuchFileException ? "No such file or directory"
+                    : e instanceof FileSystemLoopException ? "a symbolic link (never followed)"
                     : e instanceof AccessDeniedException && f.getReason() == null ? "Permission denied"
                     : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
             return f.getFile() + ": " + what;

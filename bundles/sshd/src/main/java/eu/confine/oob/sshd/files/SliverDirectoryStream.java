@@ -3,6 +3,8 @@ package eu.confine.oob.sshd.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -84,8 +86,8 @@ final class SliverDirectoryStream implements DirectoryStream<Path> {
                 while (batch[at + NAME_OFFSET + length] != 0) {
                     length++;
                 }
-                String name = new String(batch, at + NAME_OFFSET, length, StandardCharsets.UTF_8);
-                if (name.equals(".") || name.equals("..")) {
+                String name = utf8(batch, at + NAME_OFFSET, length);
+                if (name == null || name.equals(".") || name.equals("..")) {
                     continue;
                 }
                 Path entry = dir.resolve(name);
@@ -93,6 +95,16 @@ final class SliverDirectoryStream implements DirectoryStream<Path> {
                     pending.addLast(entry);
                 }
             }
+        }
+    }
+
+    /** The name, or null if it is not UTF-8: such a name could not be asked for again, so it is not listed. */
+    private static String utf8(byte[] bytes, int offset, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 

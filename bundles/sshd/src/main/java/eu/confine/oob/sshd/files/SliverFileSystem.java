@@ -20,20 +20,18 @@ final class SliverFileSystem extends FileSystem {
 
     private final SliverTree tree;
     private final SliverFileSystemProvider provider;
-    private final SliverPrincipals principals;
     private final SliverFileStore store;
     private final Consumer<SliverFileSystem> onClose;
 
     SliverFileSystem(SliverTree tree, Consumer<SliverFileSystem> onClose) {
         this.tree = tree;
         this.onClose = onClose;
-        this.principals = new SliverPrincipals(tree.identity());
         this.provider = new SliverFileSystemProvider(this, tree);
         this.store = new SliverFileStore(tree);
     }
 
     SliverPrincipals principals() {
-        return principals;
+        return new SliverPrincipals(tree.identity());
     }
 
     SliverFileStore store() {
@@ -99,7 +97,7 @@ final class SliverFileSystem extends FileSystem {
 
     @Override
     public UserPrincipalLookupService getUserPrincipalLookupService() {
-        return principals;
+        return principals();
     }
 
     @Override

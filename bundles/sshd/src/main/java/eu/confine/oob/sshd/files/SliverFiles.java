@@ -76,10 +76,14 @@ public final class SliverFiles {
      * The file service for a node.
      *
      * @throws UnsupportedOperationException on a platform whose system calls it does not know (anything but Linux on x86-64 or AArch64)
+     * @throws IllegalStateException         if the JVM does not run as root
      */
     public SliverFiles(SliverFilesConfig config) {
         this.config = config;
         this.arch = Arch.current();
+        if (LibC.setfsuid(-1) != 0) {
+            throw new IllegalStateException("the sliver file service must run as root to take the slivers' identities");
+        }
         this.credentials = new Credentials(arch);
         this.sftp = new SliverSftpFactory(this, config.maxOpenHandles());
     }

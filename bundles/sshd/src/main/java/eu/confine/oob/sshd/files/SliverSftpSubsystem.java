@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +99,18 @@ final class SliverSftpSubsystem extends SftpSubsystem {
             throw e;
         }
         listener.created(getServerSession(), dir, attrs, null);
+    }
+
+    /** A refused attribute change is the client's answer, not a warning in the server's log. */
+    @Override
+    protected void handleSetFileAttributeFailure(Path file, String view, String attribute, Object value,
+            Collection<String> unsupported, Exception e) throws IOException {
+        if (e instanceof UnsupportedOperationException) {
+            unsupported.add(attribute);
+            return;
+        }
+        LOG.debug("slice {}: setting {} of {} refused: {}", sliceId, attribute, file, e.toString());
+        throw e instanceof IOException ? (IOException) e : new IOException(e);
     }
 
     private static Set<PosixFilePermission> castPermissions(Set<?> permissions) {

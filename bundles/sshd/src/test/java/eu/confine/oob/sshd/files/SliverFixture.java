@@ -55,7 +55,7 @@ final class SliverFixture implements AutoCloseable {
         Host.check("chmod", "0755", base.resolve("rootfs").toString(), outside.toString());
         readableMarker = marker(outside.resolve("readable"), "0644", "root:root");
         writableMarker = marker(outside.resolve("writable"), "0666", "root:root");
-        rootOnlyMarker = marker(Path.of("/root/oob-marker-" + suffix), "0600", "root:root");
+        rootOnlyMarker = marker(Files.createDirectory(Path.of("/root/oob-files-" + suffix)).resolve("marker"), "0600", "root:root");
         rootGroupMarker = marker(outside.resolve("root-group"), "0640", "root:root");
         userGroupFile = marker(outside.resolve("user-group"), "0640", "root:" + user);
         Host.check("mount", "--bind", sliverTmp.toString(), home.resolve("tmp").toString());
@@ -82,6 +82,6 @@ final class SliverFixture implements AutoCloseable {
         Host.run("umount", "-l", home.resolve("tmp").toString());
         Host.run("userdel", "--", user);
         Host.run("groupdel", "--", user);
-        Host.run("rm", "-rf", "--one-file-system", "--", base.toString(), rootOnlyMarker.toString());
+        Host.run("rm", "-rf", "--one-file-system", "--", base.toString(), rootOnlyMarker.getParent().toString());
     }
 }
