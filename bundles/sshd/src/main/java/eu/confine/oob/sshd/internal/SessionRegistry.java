@@ -2,6 +2,7 @@ package eu.confine.oob.sshd.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -34,13 +35,15 @@ final class SessionRegistry implements SessionListener {
     private static final AttributeKey<AtomicBoolean> PRE_AUTH = new AttributeKey<>();
 
     private final int maxPreAuthPerSource;
+    private final int maxSessionsPerSlice;
     private final Audit audit;
     private final AtomicLong nextId = new AtomicLong(1);
     private final ConcurrentSkipListMap<Long, LiveSession> live = new ConcurrentSkipListMap<>();
     private final ConcurrentMap<InetAddress, Integer> preAuth = new ConcurrentHashMap<>();
 
-    SessionRegistry(int maxPreAuthPerSource, Audit audit) {
+    SessionRegistry(int maxPreAuthPerSource, int maxSessionsPerSlice, Audit audit) {
         this.maxPreAuthPerSource = maxPreAuthPerSource;
+        this.maxSessionsPerSlice = maxSessionsPerSlice;
         this.audit = audit;
     }
 
@@ -68,11 +71,22 @@ final class SessionRegistry implements SessionListener {
             session.close(true);
             return;
         }
-        LiveSession login = new LiveSession(nextId.getAndIncrement(), grant,
-                SliverAuthenticator.address(session.getIoSession().getRemoteAddress()), SliverAuthenticator.source(session.getIoSession().getRemoteAddress()),
-                audit.clock().instant(), server);
-        session.setAttribute(LIVE, login);
-        live.put(login.id(), login);
+        SocketAddress remote = session.getIoSession().getRemoteAddress();
+        LiveSession login = new LiveSession(nextId.getAndIncrement(), grant, SliverAuthenticator.address(remote),
+                SliverAuthenticator.source(remote), audit.clock().instant(), server);
+        // MINA counts sessions per user name; an all-digit slice has two (the id and its "slice" user name).
+        synchronized (live) {
+            long open = live.values().stream().filter(other -> other.grant().sliceId().equals(grant.sliceId())).count();
+            if (open >= maxSessionsPerSlice) {
+                LOG.info("slice {}: login from {} refused: {} sessions open (max {})", grant.sliceId(), login.source(), open,
+                        maxSessionsPerSlice);
+                disconnect(session, SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS,
+                        "slice " + grant.sliceId() + ": too many sessions (max " + maxSessionsPerSlice + ")");
+                return;
+            }
+            session.setAttribute(LIVE, login);
+            live.put(login.id(), login);
+        }
         audit.loggedIn(login);
     }
 
@@ -136,11 +150,15 @@ final class SessionRegistry implements SessionListener {
 
     private void disconnect(LiveSession login, String reason, String toClient) {
         LOG.info("closing session {} of slice {} from {}: {}", login.id(), login.grant().sliceId(), login.source(), reason);
+        disconnect(login.session(), SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "slice " + login.grant().sliceId() + ": " + toClient);
+    }
+
+    private static void disconnect(Session session, int code, String message) {
         try {
-            login.session().disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "slice " + login.grant().sliceId() + ": " + toClient);
+            session.disconnect(code, message);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("session {}: disconnect failed ({}), closing the connection", login.id(), e.getMessage());
-            login.session().close(true);
+            LOG.warn("disconnect of {} failed ({}), closing the connection", session.getIoSession().getRemoteAddress(), e.getMessage());
+            session.close(true);
         }
     }
 

@@ -78,7 +78,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
         this.files = new SliverFiles(new SliverFilesConfig(settings.homeBase(), settings.maxOpenHandles()));
         this.audit = new Audit(() -> events, clock);
         this.authenticator = new SliverAuthenticator(records, new SliverKeys(settings.homeBase(), clock), audit);
-        this.registry = new SessionRegistry(settings.maxPreAuthConnectionsPerSource(), audit);
+        this.registry = new SessionRegistry(settings.maxPreAuthConnectionsPerSource(), settings.maxSessionsPerSlice(), audit);
         ChannelRouter router = new ChannelRouter(() -> containers, records, files, settings.execInSliver());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

@@ -79,6 +79,21 @@ public class LimitsTest {
     }
 
     @Test
+    public void anAllDigitSliceIsOneSliceUnderBothItsNames() throws Exception {
+        TestSlice digits = NODE.slice(TestSlice.Sliver.NONE, true);
+        Path key = digits.newKey("digits");
+        digits.authorize("restrict,pty " + TestSlice.publicLine(key));
+        NODE.start(NODE.settings(Duration.ofSeconds(60), Duration.ofSeconds(10), 2, 10, 10, true));
+        try (ClientSession byId = mina.login(digits.id.value(), NODE.port(), key);
+             ClientSession byUser = mina.login(digits.user, NODE.port(), key)) {
+            assertTrue(byId.isAuthenticated() && byUser.isAuthenticated());
+            assertEquals(2, NODE.frontEnd().sessions().stream().filter(s -> s.sliceId().equals(digits.id.value())).count());
+            assertThrows(Exception.class, () -> mina.login(digits.id.value(), NODE.port(), key).close());
+            assertThrows(Exception.class, () -> mina.login(digits.user, NODE.port(), key).close());
+        }
+    }
+
+    @Test
     public void channelsPerConnectionAreLimited() throws Exception {
         NODE.start(NODE.settings(Duration.ofSeconds(60), Duration.ofSeconds(10), 16, 2, 10, true));
         try (ClientSession session = mina.login(a.user, NODE.port(), keyA)) {

@@ -77,7 +77,12 @@ final class TestNode extends ExternalResource {
     }
 
     TestSlice slice(TestSlice.Sliver sliver) throws IOException {
-        TestSlice slice = TestSlice.create(homeBase, keys, records, sliver);
+        return slice(sliver, false);
+    }
+
+    /** A slice whose id is all digits if asked (its user name is then "slice" + the id). */
+    TestSlice slice(TestSlice.Sliver sliver, boolean allDigits) throws IOException {
+        TestSlice slice = TestSlice.create(homeBase, keys, records, sliver, allDigits);
         slices.add(slice);
         return slice;
     }

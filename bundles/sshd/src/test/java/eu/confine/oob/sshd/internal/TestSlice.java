@@ -38,16 +38,25 @@ final class TestSlice {
     private boolean containerCreated;
     private boolean tmpMounted;
 
-    private TestSlice(Path homeBase, Path keyDirectory) {
-        this.id = SliceId.of("oobssh" + UUID.randomUUID().toString().substring(0, 6));
+    private TestSlice(SliceId id, Path homeBase, Path keyDirectory) {
+        this.id = id;
         this.user = id.userName();
         this.home = homeBase.resolve(user);
         this.container = user;
         this.keyDirectory = keyDirectory;
     }
 
-    static TestSlice create(Path homeBase, Path keyDirectory, SliverRecords records, Sliver sliver) throws IOException {
-        TestSlice slice = new TestSlice(homeBase, keyDirectory);
+    /**
+     * Makes a slice.
+     *
+     * @param allDigits whether its id is all digits, as CONFINE's may be (its user name is then "slice" + the id)
+     */
+    static TestSlice create(Path homeBase, Path keyDirectory, SliverRecords records, Sliver sliver, boolean allDigits)
+            throws IOException {
+        String random = UUID.randomUUID().toString().replace("-", "");
+        SliceId id = SliceId.of(allDigits ? "9" + Long.toString(Long.parseUnsignedLong(random.substring(0, 10), 16) % 100_000_000_000L)
+                : "oobssh" + random.substring(0, 6));
+        TestSlice slice = new TestSlice(id, homeBase, keyDirectory);
         try {
             slice.createAccount();
             if (sliver != Sliver.NONE) {
