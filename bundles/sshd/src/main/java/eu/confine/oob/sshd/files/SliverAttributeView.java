@@ -28,6 +28,22 @@ final class SliverAttributeView implements PosixFileAttributeView {
                 || type == FileOwnerAttributeView.class;
     }
 
+    /** Sets one attribute by its name in the basic, posix or unix view. */
+    void set(String name, Object value) throws IOException {
+        switch (name) {
+            case "lastModifiedTime" -> provider.setTimes(path, null, (FileTime) value);
+            case "lastAccessTime" -> provider.setTimes(path, (FileTime) value, null);
+            case "creationTime" -> { } // Linux cannot set it; the JDK ignores it too.
+            case "permissions" -> provider.chmod(path, SliverAttributes.mode((Set<?>) value));
+            case "mode" -> provider.chmod(path, ((Number) value).intValue());
+            case "owner" -> provider.chown(path, SliverPrincipals.idOf((UserPrincipal) value), -1);
+            case "group" -> provider.chown(path, -1, SliverPrincipals.idOf((UserPrincipal) value));
+            case "uid" -> provider.chown(path, ((Number) value).intValue(), -1);
+            case "gid" -> provider.chown(path, -1, ((Number) value).intValue());
+            default -> throw new UnsupportedOperationException("attribute " + name);
+        }
+    }
+
     @Override
     public String name() {
         return "posix";

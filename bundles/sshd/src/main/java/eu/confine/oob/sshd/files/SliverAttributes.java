@@ -1,5 +1,6 @@
 package eu.confine.oob.sshd.files;
 
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -44,6 +45,20 @@ final class SliverAttributes implements PosixFileAttributes {
         for (int bit = 0; bit < BITS.length; bit++) {
             if (permissions.contains(BITS[bit])) {
                 mode |= 1 << bit;
+            }
+        }
+        return mode;
+    }
+
+    /** The mode asked for by creation attributes ({@code permissions} only; anything else is not offered at creation). */
+    static int mode(FileAttribute<?>[] attrs, int fallback) {
+        int mode = fallback;
+        for (FileAttribute<?> attr : attrs) {
+            String name = attr.name();
+            if (name.equals("posix:permissions") || name.equals("permissions")) {
+                mode = mode((Set<?>) attr.value());
+            } else {
+                throw new UnsupportedOperationException("attribute " + name + " at creation");
             }
         }
         return mode;

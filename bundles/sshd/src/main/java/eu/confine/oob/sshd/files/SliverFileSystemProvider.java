@@ -23,7 +23,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +91,7 @@ final class SliverFileSystemProvider extends FileSystemProvider {
             flags |= options.contains(StandardOpenOption.SYNC) ? LibC.O_SYNC
                     : options.contains(StandardOpenOption.DSYNC) ? LibC.O_DSYNC : 0;
         }
-        SliverTree.Opened opened = tree.openFile(names, flags, mode(attrs, DEFAULT_FILE_MODE));
+        SliverTree.Opened opened = tree.openFile(names, flags, SliverAttributes.mode(attrs, DEFAULT_FILE_MODE));
         return new FdChannel(tree, opened.fd(), read, write, options.contains(StandardOpenOption.APPEND), path.toString());
     }
 
@@ -113,7 +112,7 @@ final class SliverFileSystemProvider extends FileSystemProvider {
         if (names == null || names.isEmpty()) {
             throw new FileAlreadyExistsException(dir.toString());
         }
-        tree.mkdir(names, mode(attrs, DEFAULT_DIRECTORY_MODE));
+        tree.mkdir(names, SliverAttributes.mode(attrs, DEFAULT_DIRECTORY_MODE));
     }
 
     @Override
@@ -206,38 +205,7 @@ final class SliverFileSystemProvider extends FileSystemProvider {
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
-        int colon = attribute.indexOf(':');
-        String name = attribute.substring(colon + 1);
-        switch (name) {
-            case "lastModifiedTime":
-                setTimes(path, null, (FileTime) value);
-                break;
-            case "lastAccessTime":
-                setTimes(path, (FileTime) value, null);
-                break;
-            case "creationTime":
-                break; // Linux has no way to set it; the JDK ignores it too.
-            case "permissions":
-                chmod(path, SliverAttributes.mode((Set<?>) value));
-                break;
-            case "mode":
-                chmod(path, ((Number) value).intValue());
-                break;
-            case "owner":
-                chown(path, SliverPrincipals.idOf((UserPrincipal) value), -1);
-                break;
-            case "group":
-                chown(path, -1, SliverPrincipals.idOf((UserPrincipal) value));
-                break;
-            case "uid":
-                chown(path, ((Number) value).intValue(), -1);
-                break;
-            case "gid":
-                chown(path, -1, ((Number) value).intValue());
-                break;
-            default:
-                throw new UnsupportedOperationException("attribute " + attribute);
-        }
+        new SliverAttributeView(this, check(path)).set(attribute.substring(attribute.indexOf(':') + 1), value);
     }
 
     @Override
@@ -267,7 +235,7 @@ final class SliverFileSystemProvider extends FileSystemProvider {
 
     // ---- where a path is ----
 
-    private SliverPath check(Path path) {
+    SliverPath check(Path path) {
         if (!(path instanceof SliverPath) || path.getFileSystem() != fs) {
             throw new ProviderMismatchException("not a path of this sliver's file view: " + path);
         }
@@ -299,18 +267,5 @@ final class SliverFileSystemProvider extends FileSystemProvider {
             throw new FileSystemException(path.toString(), null, "is a directory");
         }
         return names;
-    }
-
-    private static int mode(FileAttribute<?>[] attrs, int fallback) {
-        int mode = fallback;
-        for (FileAttribute<?> attr : attrs) {
-            String name = attr.name();
-            if (name.equals("posix:permissions") || name.equals("permissions")) {
-                mode = SliverAttributes.mode((Set<?>) attr.value());
-            } else {
-                throw new UnsupportedOperationException("attribute " + name + " at creation");
-            }
-        }
-        return mode;
     }
 }

@@ -1,5 +1,16 @@
 package eu.confine.oob.sshd.files;
 
+import static eu.confine.oob.sshd.files.TreeCalls.RESOLVE_INSIDE;
+import static eu.confine.oob.sshd.files.TreeCalls.checkedType;
+import static eu.confine.oob.sshd.files.TreeCalls.closeParent;
+import static eu.confine.oob.sshd.files.TreeCalls.cname;
+import static eu.confine.oob.sshd.files.TreeCalls.join;
+import static eu.confine.oob.sshd.files.TreeCalls.openat2;
+import static eu.confine.oob.sshd.files.TreeCalls.prefixed;
+import static eu.confine.oob.sshd.files.TreeCalls.procPath;
+import static eu.confine.oob.sshd.files.TreeCalls.string;
+import static eu.confine.oob.sshd.files.TreeCalls.timespec;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 import com.sun.jna.LastErrorException;
@@ -26,8 +35,6 @@ final class SliverTree implements Closeable {
     /** The umask applied to every mode a client asks for when something is created. */
     static final int UMASK = 022;
 
-    private static final long RESOLVE_INSIDE = LibC.RESOLVE_BENEATH | LibC.RESOLVE_NO_SYMLINKS
-            | LibC.RESOLVE_NO_MAGICLINKS | LibC.RESOLVE_NO_XDEV;
     private static final long REQUIRED_MOUNT_FLAGS = LibC.ST_NOSUID | LibC.ST_NODEV | LibC.ST_NOEXEC | LibC.ST_NOSYMFOLLOW;
     private static final int STATVFS_SIZE = 112;
     private static final int PATH_MAX = 4096;
@@ -320,80 +327,11 @@ final class SliverTree implements Closeable {
         });
     }
 
-    /** Closes a freshly opened descriptor unless it has the wanted type, in which case it is returned. */
-    private static int checkedType(int fd, byte[] statx, int wanted) {
-        try {
-            LibC.statx(fd, new byte[1], LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS | LibC.STATX_BTIME, statx);
-        } catch (LastErrorException e) {
-            LibC.close(fd);
-            throw e;
-        }
-        int type = FileStat.of(statx).type();
-        if (type != wanted) {
-            LibC.close(fd);
-            throw new LastErrorException(type == LibC.S_IFDIR ? Errno.EISDIR
-                    : type == LibC.S_IFREG ? Errno.ENOTDIR : Errno.WRONG_TYPE);
-        }
-        return fd;
-    }
-
     private int parent(int rootFd, List<String> names) {
         if (names.size() == 1) {
             return rootFd;
         }
         return openat2(rootFd, join(names.subList(0, names.size() - 1)),
                 LibC.O_PATH | arch.oDirectory | arch.oNofollow | LibC.O_CLOEXEC, 0, RESOLVE_INSIDE);
-    }
-
-    private static void closeParent(int rootFd, int dir) {
-        if (dir != rootFd) {
-            LibC.close(dir);
-        }
-    }
-
-    private static int openat2(int dirFd, String path, int flags, int mode, long resolve) {
-        long[] how = {Integer.toUnsignedLong(flags), mode, resolve};
-        return (int) LibC.syscall(Arch.SYS_OPENAT2, dirFd, cstring(path), how, how.length * Long.BYTES);
-    }
-
-    private static void timespec(FileTime time, long[] times, int at) {
-        if (time == null) {
-            times[at] = 0;
-            times[at + 1] = LibC.UTIME_OMIT;
-        } else {
-            Instant instant = time.toInstant();
-            times[at] = instant.getEpochSecond();
-            times[at + 1] = instant.getNano();
-        }
-    }
-
-    private static String join(List<String> names) {
-        return String.join("/", names);
-    }
-
-    private static List<String> prefixed(List<String> names) {
-        String[] all = new String[names.size() + 1];
-        all[0] = "tmp";
-        for (int i = 0; i < names.size(); i++) {
-            all[i + 1] = names.get(i);
-        }
-        return Arrays.asList(all);
-    }
-
-    private static byte[] cname(List<String> names) {
-        return cstring(names.get(names.size() - 1));
-    }
-
-    private static byte[] procPath(int fd) {
-        return cstring("/proc/self/fd/" + fd);
-    }
-
-    private static String string(byte[] cstring) {
-        return new String(cstring, 0, cstring.length - 1, StandardCharsets.UTF_8);
-    }
-
-    static byte[] cstring(String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        return Arrays.copyOf(bytes, bytes.length + 1);
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,7 +128,7 @@ public class CredentialsTest {
         try {
             return credentials.as(who, () -> {
                 long[] how = {LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NONBLOCK, 0, 0};
-                int fd = (int) LibC.syscall(Arch.SYS_OPENAT2, LibC.AT_FDCWD, SliverTree.cstring(path.toString()), how, 24);
+                int fd = (int) LibC.syscall(Arch.SYS_OPENAT2, LibC.AT_FDCWD, TreeCalls.cstring(path.toString()), how, 24);
                 LibC.close(fd);
                 return fd;
             });
@@ -139,7 +140,7 @@ public class CredentialsTest {
     private static int[] groups() {
         int[] groups = new int[64];
         int n = LibC.getgroups(groups.length, groups);
-        return java.util.Arrays.copyOf(groups, n);
+        return Arrays.copyOf(groups, n);
     }
 
     private static int[] capabilities() {

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -199,7 +201,7 @@ public class FileTransferTest {
     }
 
     private static String perms(Path path) throws IOException {
-        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     static byte[] sha256(Path path) throws IOException {
@@ -215,6 +217,6 @@ public class FileTransferTest {
     }
 
     static String hex(byte[] bytes) {
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.apache.sshd.sftp.client.SftpClient;
@@ -48,7 +51,7 @@ public class HostileSliverTest {
 
     private static final int MAX_HANDLES = 8;
     private static final List<String> LINKS = List.of(
-            "link-readable", "link-writable", "link-shadow", "link-root", "link-up", "link-dir", "link-home");
+            "link-readable", "link-writable", "link-root-marker", "link-shadow", "link-root", "link-up", "link-dir", "link-home");
 
     private static SliverFixture sliver;
     private static TestSshServer server;
@@ -69,6 +72,7 @@ public class HostileSliverTest {
         Files.writeString(sliver.tmp("regular.txt"), "regular content\n");
         Files.createSymbolicLink(sliver.tmp("link-readable"), sliver.readableMarker);
         Files.createSymbolicLink(sliver.tmp("link-writable"), sliver.writableMarker);
+        Files.createSymbolicLink(sliver.tmp("link-root-marker"), sliver.rootOnlyMarker);
         Files.createSymbolicLink(sliver.tmp("link-shadow"), Path.of("/etc/shadow"));
         Files.createSymbolicLink(sliver.tmp("link-root"), Path.of("/"));
         Files.createSymbolicLink(sliver.tmp("link-up"), Path.of("../../.."));
@@ -180,7 +184,7 @@ public class HostileSliverTest {
             assertRefused("sftp get " + special, clients.sftp("get tmp/" + special + " " + local.resolve("x")));
         }
         assertTrue("the FIFO is still a FIFO: nobody replaced it", Files.readAttributes(sliver.tmp("fifo"),
-                java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther());
+                PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther());
     }
 
     @Test
@@ -290,7 +294,7 @@ public class HostileSliverTest {
             Future<T> result = runner.submit(call);
             try {
                 return result.get(20, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 result.cancel(true);
                 throw new AssertionError(what + ": no answer within 20 s, the server hung");
             }
@@ -302,7 +306,7 @@ public class HostileSliverTest {
     static byte[] read(SftpClient sftp, SftpClient.Handle handle) throws IOException {
         byte[] buffer = new byte[4096];
         int n = sftp.read(handle, 0, buffer, 0, buffer.length);
-        return java.util.Arrays.copyOf(buffer, Math.max(n, 0));
+        return Arrays.copyOf(buffer, Math.max(n, 0));
     }
 
     static String state(Path path) throws IOException {

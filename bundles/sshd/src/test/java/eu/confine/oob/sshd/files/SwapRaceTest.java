@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -204,7 +205,7 @@ public class SwapRaceTest {
                     switch (i % 4) {
                         case 0 -> {
                             Files.writeString(candidate, REGULAR);
-                            Files.setPosixFilePermissions(candidate, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+                            Files.setPosixFilePermissions(candidate, PosixFilePermissions.fromString("rw-rw-rw-"));
                         }
                         case 1 -> Files.createSymbolicLink(candidate, sliver.readableMarker);
                         case 2 -> Files.createSymbolicLink(candidate, sliver.outside);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
@@ -34,7 +35,7 @@ final class TestSshServer implements AutoCloseable {
         try (var in = Files.newInputStream(clientKey)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, null, in, FilePasswordProvider.EMPTY);
             key = pairs.iterator().next().getPublic();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
         server = SshServer.setUpDefaultServer();
