@@ -189,7 +189,9 @@ final class FdChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
-        if (size < size()) {
+        // Unlike FileChannel's contract, a larger size extends the file: this is how MINA serves an SFTP
+        // SETSTAT of the size, which must behave like OpenSSH's (truncate(2) either way).
+        if (size != size()) {
             tree.io(fd, number -> LibC.ftruncate(number, size), path);
         }
         synchronized (lock) {

@@ -184,6 +184,10 @@ public class FileTransferTest {
             assertOwnedBySliver(sliver.tmp("fs-dir"));
             String listing = Host.check("ls", "-l", mount.toString());
             assertThat(listing, containsString(" " + sliver.user + " " + sliver.user + " "));
+            Host.check("truncate", "-s", "100", mount.resolve("fs-renamed.bin").toString());
+            assertEquals("truncate shrinks", 100, Files.size(sliver.tmp("fs-renamed.bin")));
+            Host.check("truncate", "-s", "5000", mount.resolve("fs-renamed.bin").toString());
+            assertEquals("truncate extends", 5000, Files.size(sliver.tmp("fs-renamed.bin")));
             Host.check("rm", mount.resolve("fs-renamed.bin").toString());
             assertFalse(Files.exists(sliver.tmp("fs-renamed.bin")));
             assertEquals(hex(digest("read me\n".getBytes(StandardCharsets.UTF_8))),
