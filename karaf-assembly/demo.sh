@@ -47,11 +47,19 @@ done
 "$node/bin/oob" oob:deploy --keys-file "$key.pub" "$slice"
 "$node/bin/oob" oob:list
 
+port=$(sed -n 's/^port *= *//p' "$node/etc/eu.confine.oob.sshd.cfg")
+opts="-i $key -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new"
 cat <<TEXT
 
 The node runs. Sliver "$slice" is deployed: user $slice, home /home/$slice, the container's /tmp on /home/$slice/tmp.
-  echo hello > /var/lib/lxc/$slice/rootfs/tmp/hello; cat /home/$slice/tmp/hello
-  $node/bin/oob oob:info $slice
-  $node/bin/oob oob:remove $slice     # the container and its data stay
-  $node/bin/stop                       # unmounts every sliver's tmp
+Paste these (as the slice administrator, with the demo key):
+
+  ssh -p $port $opts $slice@127.0.0.1                       # console; Ctrl-a q detaches
+  ssh -p $port $opts $slice@127.0.0.1 'uname -a; ls /tmp'   # a command inside the sliver
+  echo hello > /tmp/hello.txt; scp -P $port $opts /tmp/hello.txt $slice@127.0.0.1:tmp/
+  scp -P $port $opts $slice@127.0.0.1:tmp/hello.txt /tmp/back.txt
+  sftp -P $port $opts $slice@127.0.0.1
+  mkdir -p /mnt/$slice && sshfs -p $port -o IdentityFile=$key,StrictHostKeyChecking=accept-new $slice@127.0.0.1:tmp /mnt/$slice
+
+Operator: $node/bin/oob oob:list | oob:info $slice | oob:sessions | oob:status | oob:remove $slice; $node/bin/stop
 TEXT
