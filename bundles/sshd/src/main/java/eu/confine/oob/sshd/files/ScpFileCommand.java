@@ -14,7 +14,6 @@ import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.scp.common.ScpHelper;
 import org.apache.sshd.scp.common.ScpTransferEventListener;
-import org.apache.sshd.scp.common.helpers.DefaultScpFileOpener;
 import org.apache.sshd.scp.common.helpers.ScpAckInfo;
 import org.apache.sshd.server.command.AbstractFileSystemCommand;
 import org.slf4j.Logger;
@@ -27,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class ScpFileCommand extends AbstractFileSystemCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScpFileCommand.class);
+
+    /** Bytes per read and write of file data (MINA's 8 KiB default would cost a credentials scope each). */
+    private static final int BUFFER_SIZE = 128 * 1024;
 
     private final ScpRequest request;
     private final FileSystem view;
@@ -57,14 +59,14 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
         int status = ScpAckInfo.OK;
         String message = "";
         ScpHelper helper = new ScpHelper(getServerSession(), getInputStream(), getOutputStream(), view,
-                DefaultScpFileOpener.INSTANCE, ScpTransferEventListener.EMPTY);
+                ScpOpener.INSTANCE, ScpTransferEventListener.EMPTY);
         try {
             if (request.upload()) {
                 helper.receive(getCommand(), helper.resolveLocalPath(request.path()), request.recursive(),
-                        request.directory(), request.preserve(), ScpHelper.DEFAULT_RECEIVE_BUFFER_SIZE);
+                        request.directory(), request.preserve(), BUFFER_SIZE);
             } else {
                 helper.send(List.of(request.path()), request.recursive(), request.preserve(),
-                        ScpHelper.DEFAULT_SEND_BUFFER_SIZE);
+                        BUFFER_SIZE);
             }
         } catch (IOException | RuntimeException e) {
             status = ScpAckInfo.ERROR;

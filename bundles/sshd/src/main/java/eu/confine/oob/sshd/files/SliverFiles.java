@@ -53,13 +53,18 @@ import eu.confine.oob.api.SliceId;
  * {@code ls /} shows them instead of only {@code tmp}; it needs unprivileged user namespaces; and piping
  * through the JVM was slower than MINA's own server (1 GiB put 55-70 MiB/s against 200+).
  *
- * <p><b>Throughput</b> (1 GiB, server CPU seconds, loopback, OpenSSH 9.2 client): with
- * {@code aes128-gcm@openssh.com}, stock OpenSSH sshd + sftp-server used 1.9 s for a get and 2.5-3.1 s for
- * a put, this service 1.9-2.0 s and 1.7 s; MINA's plain SFTP server without the confinement 1.7-1.95 s and
- * 1.8-2.1 s, so the per-call credential scopes (about 20 microseconds each) cost well under the noise of a
- * loaded machine. With {@code chacha20-poly1305@openssh.com} (the OpenSSH client's first choice) MINA's
- * Java cipher takes twice OpenSSH's CPU (6.6-7.5 s against 3.2-3.9 s): that is the server's cipher list,
- * not the file layer.
+ * <p><b>Throughput</b> (1 GiB over loopback with the OpenSSH 9.2 client, three runs each on a machine
+ * shared with other builds; wall seconds, this service against stock OpenSSH sshd + sftp-server on the
+ * same file): {@code aes128-gcm@openssh.com} sftp get 3.7-4.6 against 3.7-5.0, put 3.7-5.6 against
+ * 5.4-6.3; {@code aes128-ctr} get 4.0-5.7 against 4.8-8.1, put 4.6-5.5 against 5.4-7.9; legacy
+ * {@code scp -O} get 3.5 against 3.0-3.6, put 4.1-4.4 against 3.8-4.2. Server CPU per GiB is alike
+ * (1.9-2.6 s against 2.5-4.3 s); MINA's own SFTP server without the confinement used 1.7-2.1 s, so the
+ * per-call credential scopes (about 20 microseconds each) are within the noise. With
+ * {@code chacha20-poly1305@openssh.com}, the OpenSSH client's first choice, MINA's Java cipher needs
+ * 7-8 s of CPU per GiB against OpenSSH's 2.5-3.6 and transfers run at about 0.6x: that is the server's
+ * cipher list (offering AES only restores parity), not the file layer. MINA's scp opener would open every
+ * received file {@code O_SYNC} (a 1 GiB legacy upload took minutes on disk); here, as in OpenSSH, it does
+ * not ({@link ScpOpener}).
  */
 public final class SliverFiles {
 
