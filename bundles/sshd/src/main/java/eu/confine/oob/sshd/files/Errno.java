@@ -80,6 +80,8 @@ final class Errno {
                 return "invalid argument";
             case ENAMETOOLONG:
                 return "file name too long";
+            case EAGAIN:
+                return "busy (a lease or lock of the sliver's), try again";
             default:
                 return "error " + code;
         }
