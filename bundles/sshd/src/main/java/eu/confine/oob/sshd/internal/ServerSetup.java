@@ -16,6 +16,8 @@ import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
 import org.apache.sshd.common.session.Session;
@@ -54,6 +56,10 @@ final class ServerSetup {
                         OpenSshHostKeysHandler.INSTANCE, new ForwardingRefusal()))
                 .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
                 .compressionFactories(List.of(BuiltinCompressions.none))
+                // AES only (hardware-accelerated in the JVM); no CBC. chacha20-poly1305, the OpenSSH client's first
+                // choice, runs in plain Java at about 0.6x OpenSSH's speed, so clients fall back to AES-GCM.
+                .cipherFactories(List.<NamedFactory<Cipher>>of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm,
+                        BuiltinCiphers.aes128ctr, BuiltinCiphers.aes192ctr, BuiltinCiphers.aes256ctr))
                 .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm,
                         BuiltinMacs.hmacsha256, BuiltinMacs.hmacsha512))
                 .fileSystemFactory(new NoFileSystem())
