@@ -39,7 +39,7 @@ public final class Summary {
         List<Phase> phases = new ArrayList<>();
         List<long[]> mem = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
-            String[] f = line.split("\t", -1);
+            String[] f = line.replace("\r", "").split("\t", -1);
             switch (f[0]) {
                 case "info" -> info.put(f[1], f[2]);
                 case "negotiated" -> negotiated.put(f[1], f[2]);
