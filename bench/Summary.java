@@ -38,7 +38,7 @@ public final class Summary {
         Map<String, Metric> metrics = new LinkedHashMap<>();
         List<Phase> phases = new ArrayList<>();
         List<long[]> mem = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        for (String line : Files.readString(Path.of(args[0])).split("\n")) {
             String[] f = line.replace("\r", "").split("\t", -1);
             switch (f[0]) {
                 case "info" -> info.put(f[1], f[2]);
