@@ -1,8 +1,6 @@
 package eu.confine.oob.itests;
 
-import static org.hamcrest.CoreMatchers.containsString;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThat;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -54,8 +52,6 @@ public class CrashRecoveryIT {
     /** How long any one deploy client may run: its own --timeout plus JVM start under load. */
     private static final Duration CLIENT = Duration.ofSeconds(90);
     private static final String DEPLOY_TIMEOUT_SECONDS = "60";
-    /** A command that shows the oob commands are there without touching any confine-oob component: its usage. */
-    private static final String[] PROBE = {"oob:deploy", "--help"};
     private static final String SLIVER_GROUP = "sliver";
     private static final String TMP_OWNER_AND_MODE = "root:root 1777";
     private static final Duration PACE = Duration.ofMillis(20);
@@ -120,20 +116,18 @@ public class CrashRecoveryIT {
         node = UnpackedDistribution.unpack("oob-crash-recovery-it");
         List<Sliver> all = prepare();
         node.start();
-        node.awaitOobAnswers(PROBE);
+        node.awaitNodeUp();
         log("set up and booted in %d ms", Duration.between(began, Instant.now()).toMillis());
 
-        deployAloneUntilReady(all.get(0));
-        List<Sliver> rest = all.subList(1, SLIVERS);
         Instant deploying = Instant.now();
-        Map<Sliver, Process> firstDeploys = deployAll(rest, "first");
+        Map<Sliver, Process> firstDeploys = deployAll(all, "first");
         BooleanSupplier middle = () -> readyCount(all) >= READY_BEFORE_KILL && deployingCount(all) > 0;
         await(CLIENT, () -> middle.getAsBoolean() || firstDeploys.values().stream().noneMatch(Process::isAlive));
         if (!middle.getAsBoolean()) {
             node.dumpThreads();
             fail("within " + CLIENT + ", " + READY_BEFORE_KILL + " deploys did not print READY while another one's record said"
-                    + " DEPLOYING; a client's output: " + read(client(rest.get(0), "first", "out"))
-                    + read(client(rest.get(0), "first", "err")) + " (see " + LOGS.toAbsolutePath() + ")");
+                    + " DEPLOYING; a client's output: " + read(client(all.get(0), "first", "out"))
+                    + read(client(all.get(0), "first", "err")) + " (see " + LOGS.toAbsolutePath() + ")");
         }
         ProcessHandle jvm = node.kill();
         Duration killedAfter = Duration.between(deploying, Instant.now());
@@ -141,13 +135,13 @@ public class CrashRecoveryIT {
         String atKill = snapshot(all);
         awaitExit(firstDeploys.values());
         List<Sliver> readyAtKill = all.stream().filter(sliver -> printedReady(sliver, "first")).toList();
-        log("SIGKILL to Karaf JVM %d %d ms after %d deploys started at once: %d of %d had printed READY, %d were cut off in"
-                + " Karaf, %d never connected; host and records: %s", jvm.pid(), killedAfter.toMillis(), rest.size(),
-                readyAtKill.size(), SLIVERS, clientsSaying(all, "closed the connection"), clientsSaying(all, "cannot connect"), atKill);
+        log("SIGKILL to Karaf JVM %d %d ms after %d deploys started at once: %d had printed READY, %d were cut off in Karaf,"
+                + " %d never connected; host and records: %s", jvm.pid(), killedAfter.toMillis(), SLIVERS, readyAtKill.size(),
+                clientsSaying(all, "closed the connection"), clientsSaying(all, "cannot connect"), atKill);
         assertTrue("the kill came before the last READY", readyAtKill.size() < SLIVERS);
         // Also proves, below, that the chain runs after the restart: this record can only become READY by reconciliation.
         assertTrue("the kill cut a deployment short: a record said DEPLOYING", deployingAtKill > 0);
-        for (Sliver sliver : rest) {
+        for (Sliver sliver : all) {
             int status = firstDeploys.get(sliver).exitValue();
             assertTrue("deploy of " + sliver.name() + " printed READY or was cut off by the kill (exit 2), never FAILED: exit " + status
                     + ", " + read(client(sliver, "first", "out")) + read(client(sliver, "first", "err")), status == 0 || status == 2);
@@ -155,7 +149,8 @@ public class CrashRecoveryIT {
 
         Instant restarted = Instant.now();
         node.start();
-        node.awaitOobAnswers(PROBE);
+        // Not awaitNodeUp: oob:list would use the aspect services, and the recovery must come about by itself.
+        node.awaitOobAnswers("oob:deploy", "--help");
         Map<Sliver, List<String>> problems = new LinkedHashMap<>();
         boolean settled = await(RECOVERY, () -> {
             problems.clear();
@@ -245,32 +240,12 @@ public class CrashRecoveryIT {
         }
     }
 
-    /**
-     * Deploys one sliver alone, again while its outcome does not come, until it is READY: right after a first
-     * boot the oob commands answer before every bundle of the chain listens, and a DEPLOYED event that nobody
-     * hears is lost (node software posts it again). Then the chain is known to run.
-     */
-    private void deployAloneUntilReady(Sliver sliver) throws Exception {
-        Instant deadline = Instant.now().plus(UnpackedDistribution.BOOT);
-        while (!printedReady(sliver, "first")) {
-            assertTrue("deploy of " + sliver.name() + " READY within " + UnpackedDistribution.BOOT + " of the boot: "
-                    + read(client(sliver, "first", "err")), Instant.now().isBefore(deadline));
-            Process process = node.startOob(client(sliver, "first", "out"), client(sliver, "first", "err"),
-                    deployArguments(sliver, "10"));
-            clients.add(process);
-            UnpackedDistribution.awaitExit(process.toHandle(), CLIENT);
-            if (process.exitValue() != 0) {
-                assertThat("only the outcome may be missing", read(client(sliver, "first", "err")), containsString("no outcome within"));
-            }
-        }
-    }
-
     /** Starts {@code bin/oob oob:deploy} for every sliver at once, each with its own output files. */
     private Map<Sliver, Process> deployAll(List<Sliver> batch, String round) throws IOException {
         Map<Sliver, Process> started = new LinkedHashMap<>();
         for (Sliver sliver : batch) {
             Process process = node.startOob(client(sliver, round, "out"), client(sliver, round, "err"),
-                    deployArguments(sliver, DEPLOY_TIMEOUT_SECONDS));
+                    deployArguments(sliver));
             clients.add(process);
             process.onExit().thenRun(this::wake);
             started.put(sliver, process);
@@ -279,9 +254,9 @@ public class CrashRecoveryIT {
     }
 
     /** The bin/oob arguments that deploy a sliver (options before the slice id, as Karaf wants). */
-    private String[] deployArguments(Sliver sliver, String timeoutSeconds) {
+    private String[] deployArguments(Sliver sliver) {
         return new String[] {"oob:deploy", "--container", container, "--tmp", sliver.tmp().toString(), "--key", sliver.key(),
-            "--timeout", timeoutSeconds, sliver.name()};
+            "--timeout", DEPLOY_TIMEOUT_SECONDS, sliver.name()};
     }
 
     private Path client(Sliver sliver, String round, String stream) {

@@ -23,7 +23,7 @@ public class DistributionIT {
     public static void startKaraf() throws Exception {
         node = UnpackedDistribution.unpack("oob-distribution-it");
         node.start();
-        node.awaitOobAnswers("oob:list");
+        node.awaitNodeUp();
     }
 
     @AfterClass

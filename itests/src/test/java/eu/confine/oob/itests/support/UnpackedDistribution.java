@@ -37,6 +37,8 @@ public final class UnpackedDistribution {
     public static final Duration BOOT = Duration.ofSeconds(120);
     /** How long one foreground command may run. */
     public static final Duration COMMAND = Duration.ofSeconds(60);
+    /** The oob:list columns of the users, keys and mounts bundles' aspects. */
+    private static final List<String> ASPECTS = List.of("keys", "mount", "user");
 
     private final Path base;
     private final Path home;
@@ -154,6 +156,28 @@ public final class UnpackedDistribution {
         dumpThreads();
         fail("bin/oob " + String.join(" ", probe) + " did not answer within " + BOOT + " (thread dump in " + karafOut() + "): " + last);
         return last;
+    }
+
+    /**
+     * Waits until the whole node is up: {@code bin/oob oob:list} answers and its header names the aspects of
+     * the users, keys and mounts bundles. {@code bin/oob} answers as soon as the shell bundle is up, which on
+     * a first boot can be seconds before the bundles that handle the sliver events.
+     *
+     * @return the last {@code oob:list}
+     */
+    public Result awaitNodeUp() throws Exception {
+        Instant deadline = Instant.now().plus(BOOT);
+        Result list = awaitOobAnswers("oob:list");
+        while (!Stream.of(list.out().split("\n", 2)[0].split("\\|")).map(String::strip).toList().containsAll(ASPECTS)) {
+            if (!Instant.now().isBefore(deadline)) {
+                dumpThreads();
+                fail("oob:list did not show the aspects " + ASPECTS + " within " + BOOT + " (thread dump in " + karafOut() + "): " + list);
+            }
+            karaf.waitFor(200, TimeUnit.MILLISECONDS);
+            list = oob("oob:list");
+            assertTrue("oob:list answers: " + list, list.status() == 0);
+        }
+        return list;
     }
 
     /** Runs {@code bin/oob} with these arguments and waits for it, within {@link #COMMAND}. */
