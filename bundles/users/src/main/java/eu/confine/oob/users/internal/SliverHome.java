@@ -53,8 +53,28 @@ final class SliverHome {
         }
         requireNoSymlink(keys, false);
         ownAndMode(keys, KEYS_MODE);
-        if (MountTable.read().at(home.resolve("tmp")).isEmpty()) {
-            directory(home.resolve("tmp"));
+        ensureTmp(home.resolve("tmp"));
+    }
+
+    /**
+     * Lays out {@code tmp/} unless the sliver's tmp is mounted on it. Owner and mode are set through an open
+     * handle taken while nothing was mounted, so a mount made meanwhile by the mounts bundle can never turn
+     * the change onto the sliver's own /tmp.
+     */
+    private void ensureTmp(Path tmp) throws IOException {
+        if (MountTable.read().at(tmp).isPresent()) {
+            return;
+        }
+        try {
+            Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            requireNoSymlink(tmp, true);
+        }
+        try (DirectoryStream<Path> handle = Files.newDirectoryStream(tmp)) {
+            if (MountTable.read().at(tmp).isPresent()) {
+                return;
+            }
+            ownAndMode(((SecureDirectoryStream<Path>) handle).getFileAttributeView(PosixFileAttributeView.class), DIRECTORY_MODE);
         }
     }
 
@@ -134,8 +154,11 @@ final class SliverHome {
     }
 
     private void ownAndMode(Path path, Set<PosixFilePermission> mode) throws IOException {
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        ownAndMode(Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS), mode);
+    }
+
+    private void ownAndMode(PosixFileAttributeView view, Set<PosixFilePermission> mode) throws IOException {
+        UserPrincipalLookupService lookup = home.getFileSystem().getUserPrincipalLookupService();
         UserPrincipal root = lookup.lookupPrincipalByName("root");
         GroupPrincipal owningGroup = lookup.lookupPrincipalByGroupName(group);
         PosixFileAttributes now = view.readAttributes();

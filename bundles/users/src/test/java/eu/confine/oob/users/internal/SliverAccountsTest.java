@@ -121,6 +121,23 @@ public class SliverAccountsTest {
     }
 
     @Test
+    public void ensureNeverTouchesTheSliversTmpMountedOnTheHome() throws IOException {
+        accounts.ensure(slice);
+        Path sliverTmp = temp.newFolder("sliver-tmp").toPath();
+        HostCommand.of("chmod", "1777", sliverTmp.toString()).check();
+        HostCommand.of("mount", "--bind", sliverTmp.toString(), homeBase.resolve("oobtuser1/tmp").toString()).check();
+
+        accounts.ensure(slice);
+
+        assertEquals("root:root 1777 directory", stat(sliverTmp));
+        assertTrue(accounts.inspect(slice).detail(), accounts.inspect(slice).ok());
+        HostCommand.of("umount", homeBase.resolve("oobtuser1/tmp").toString()).check();
+        HostCommand.of("chmod", "777", homeBase.resolve("oobtuser1/tmp").toString()).check();
+        accounts.ensure(slice);
+        assertEquals("an unmounted tmp is laid out again", "root:oobtuser1 750 directory", stat(homeBase.resolve("oobtuser1/tmp")));
+    }
+
+    @Test
     public void refusesToDeleteANonEmptyTmp() throws IOException {
         accounts.ensure(slice);
         Files.writeString(homeBase.resolve("oobtuser1/tmp/left"), "x");
