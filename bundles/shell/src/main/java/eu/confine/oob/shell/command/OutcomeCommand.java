@@ -1,7 +1,9 @@
 package eu.confine.oob.shell.command;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -11,9 +13,12 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 import eu.confine.oob.api.SliceId;
@@ -49,6 +54,7 @@ abstract class OutcomeCommand implements Action {
         eventProperties.put(SliverEvents.REQUEST_ID, requestId);
         Event event = new Event(topic, eventProperties);
         check.apply(event);
+        requireListener(sliceId, topic);
         OutcomeWaiter waiter = new OutcomeWaiter(requestId);
         ServiceRegistration<EventHandler> registration =
                 bundleContext.registerService(EventHandler.class, waiter, waiter.serviceProperties());
@@ -61,5 +67,40 @@ abstract class OutcomeCommand implements Action {
         } finally {
             registration.unregister();
         }
+    }
+
+    /**
+     * Refuses to post an event nobody takes yet (right after a boot, or while the bundle that owns it is
+     * updated): Event Admin would drop it, and the sliver would never be recorded.
+     */
+    private void requireListener(SliceId sliceId, String topic) {
+        ServiceReference<?>[] handlers;
+        try {
+            handlers = bundleContext.getServiceReferences(EventHandler.class.getName(), null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (ServiceReference<?> handler : handlers == null ? new ServiceReference<?>[0] : handlers) {
+            if (listensTo(handler.getProperty(EventConstants.EVENT_TOPIC), topic)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("slice " + sliceId + ": nothing on this node takes " + topic
+                + " yet (its bundle is not active); nothing was posted");
+    }
+
+    /** Whether an {@code event.topics} value (String, String[] or collection, with {@code /*} wildcards) covers the topic. */
+    static boolean listensTo(Object topics, String topic) {
+        Collection<?> patterns = topics instanceof String[] ? List.of((String[]) topics)
+                : topics instanceof Collection<?> ? (Collection<?>) topics
+                : topics == null ? List.of() : List.of(topics);
+        for (Object pattern : patterns) {
+            String text = String.valueOf(pattern);
+            if (text.equals(topic) || text.equals("*")
+                    || text.endsWith("/*") && topic.startsWith(text.substring(0, text.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -25,6 +26,8 @@ final class FakeEventBus implements EventAdmin {
     final List<Event> posted = new ArrayList<>();
     final Map<EventHandler, Dictionary<String, Object>> handlers = new HashMap<>();
     int registrations;
+    /** The lifecycle topics the node's bundles listen to; empty: none is active yet. */
+    final List<String> listening = new ArrayList<>(List.of(SliverEvents.DEPLOYED, SliverEvents.REMOVED, SliverEvents.KEYS_CHANGED));
     private final Function<Event, Event> answer;
 
     /** @param answer the outcome the node's bundles would post for a request, or null for none */
@@ -69,6 +72,12 @@ final class FakeEventBus implements EventAdmin {
     BundleContext bundleContext() {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, args) -> {
+                    if (method.getName().equals("getServiceReferences") && EventHandler.class.getName().equals(args[0])) {
+                        return listening.isEmpty() ? null : new ServiceReference<?>[] {(ServiceReference<?>) Proxy.newProxyInstance(
+                                getClass().getClassLoader(), new Class<?>[] {ServiceReference.class},
+                                (reference, call, callArgs) -> EventConstants.EVENT_TOPIC.equals(callArgs[0])
+                                        ? listening.toArray(new String[0]) : null)};
+                    }
                     if (!method.getName().equals("registerService") || args[0] != EventHandler.class) {
                         throw new UnsupportedOperationException(method.toString());
                     }

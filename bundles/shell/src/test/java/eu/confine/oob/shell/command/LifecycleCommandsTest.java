@@ -7,7 +7,10 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,6 +102,30 @@ public class LifecycleCommandsTest {
             assertThat(bus.posted, empty());
             assertThat(bus.registrations, is(0));
         }
+    }
+
+    @Test
+    public void nothingIsPostedWhileNoBundleTakesTheEvent() {
+        FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
+        bus.listening.clear();
+        bus.listening.add("confine/oob/sliver/*");
+        DeployCommand deploy = wire(new DeployCommand(), bus);
+        deploy.sliceId = "demo";
+        deploy.keys = List.of(KEY_A);
+        IllegalStateException e = assertThrows(IllegalStateException.class, deploy::execute);
+        assertEquals("slice demo: nothing on this node takes confine/sliver/DEPLOYED yet (its bundle is not active); nothing was posted",
+                e.getMessage());
+        assertTrue(bus.posted.isEmpty());
+        assertEquals(0, bus.registrations);
+    }
+
+    @Test
+    public void listenersAreMatchedLikeEventAdminTopics() {
+        assertTrue(OutcomeCommand.listensTo(new String[] {"confine/oob/*", SliverEvents.DEPLOYED}, SliverEvents.DEPLOYED));
+        assertTrue(OutcomeCommand.listensTo("confine/sliver/*", SliverEvents.REMOVED));
+        assertTrue(OutcomeCommand.listensTo(List.of("*"), SliverEvents.KEYS_CHANGED));
+        assertFalse(OutcomeCommand.listensTo("confine/oob/sliver/*", SliverEvents.DEPLOYED));
+        assertFalse(OutcomeCommand.listensTo(null, SliverEvents.DEPLOYED));
     }
 
     @Test
