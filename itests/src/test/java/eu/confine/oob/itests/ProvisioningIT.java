@@ -137,6 +137,11 @@ public class ProvisioningIT extends OobTestSupport {
         assertEquals(keys, Files.readString(HOMES.resolve(slice).resolve(".ssh/authorized_keys")));
         assertEquals(0, host("getent", "passwd", slice).status());
         assertTrue(sliverRecords.find(SliceId.of(slice)).isPresent());
+
+        // Removal right after the updates waits behind the reconciliation they started, and leaves nothing.
+        assertOutcome(SliverEvents.SLIVER_CLEANED, slice, remove(slice));
+        assertTrue(MountTable.read().atOrBelow(HOMES.resolve(slice)).isEmpty());
+        assertFalse(Files.exists(HOMES.resolve(slice), LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
@@ -159,6 +164,8 @@ public class ProvisioningIT extends OobTestSupport {
 
         restart("eu.confine.oob.mounts");
         awaitTrue("mounted again at the next start", () -> MountTable.read().at(tmp).isPresent());
+        assertOutcome(SliverEvents.SLIVER_CLEANED, slice, remove(slice));
+        assertTrue(MountTable.read().atOrBelow(HOMES.resolve(slice)).isEmpty());
     }
 
     @Test
