@@ -154,6 +154,9 @@ public class KeysHandlerTest {
     public void aFailingStepIsReportedWithTheSlice() throws Exception {
         save(Phase.DEPLOYING, KEYS.line("ed25519"));
         start();
+        // Activation carries the deploying sliver on first; only then is its account taken away.
+        assertEquals(SliverEvents.KEYS_WRITTEN, next().getTopic());
+        Files.delete(keysFile);
         Files.delete(file.sshDir(sliceId));
 
         handler.handleEvent(event(SliverEvents.ACCOUNT_READY, sliceId.value(), SliverEvents.CAUSE, SliverEvents.DEPLOYED));
