@@ -26,8 +26,10 @@ import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.service.event.Event;
 
+import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.host.HostCommand;
+import eu.confine.oob.api.host.MountTable;
 import eu.confine.oob.itests.support.OobTestSupport;
 import eu.confine.oob.itests.support.OutcomeWatcher;
 
@@ -84,12 +86,14 @@ public class SshFrontEndIT extends OobTestSupport {
     }
 
     @Test
-    public void consoleAttachesTypedCommandsRunAndCtrlAQDetaches() throws Exception {
+    public void consoleAttachesTypedCommandsRunTheWindowSizeFollowsAndCtrlAQDetaches() throws Exception {
         String slice = deployed(true);
+        // ssh in a terminal of its own (script(1)), 100x30 from the start, so it sends its size and its resizes.
         List<String> argv = new ArrayList<>(List.of("ssh", "-tt"));
         argv.addAll(clientOptions("-p"));
         argv.add(slice + "@127.0.0.1");
-        Process console = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        Process console = new ProcessBuilder("script", "-qfec", "stty cols 100 rows 30; exec " + String.join(" ", argv), "/dev/null")
+                .redirectErrorStream(true).start();
         Screen screen = new Screen(console.getInputStream());
         OutputStream keys = console.getOutputStream();
         for (int attempt = 0; attempt < 40 && !screen.text().contains("#"); attempt++) {
@@ -100,10 +104,28 @@ public class SshFrontEndIT extends OobTestSupport {
         screen.await("con42sole", Duration.ofSeconds(20));
         slivers.attach(slice, "sh", "-c", "echo from-the-sliver > /dev/console");
         screen.await("from-the-sliver", Duration.ofSeconds(20));
+
+        type(keys, "echo size-$(stty size | tr ' ' x)\r");
+        screen.await("size-30x100", Duration.ofSeconds(20));
+        String clientTerminal = terminalOf(console);
+        // A resize of the client's terminal: the kernel signals ssh (SIGWINCH), which sends a window-change.
+        assertOk(run(List.of("stty", "-F", clientTerminal, "cols", "132", "rows", "43")));
+        type(keys, "echo size-$(stty size | tr ' ' x)\r");
+        screen.await("size-43x132", Duration.ofSeconds(20));
+        assertEquals("the sliver's own console has the client's size", "43 132",
+                slivers.attach(slice, "stty", "-F", "/dev/console", "size").stdout().strip());
+
         keys.write(new byte[] {1, 'q'});
         keys.flush();
         assertTrue("ssh ended after Ctrl-a q", console.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(screen.text(), 0, console.exitValue());
+    }
+
+    /** The terminal device of the ssh that script(1) started (its only child). */
+    private static String terminalOf(Process script) throws IOException {
+        ProcessHandle ssh = script.toHandle().children().findFirst()
+                .orElseThrow(() -> new AssertionError("script started no ssh"));
+        return Files.readSymbolicLink(Path.of("/proc/" + ssh.pid() + "/fd/0")).toString();
     }
 
     @Test
@@ -199,23 +221,47 @@ public class SshFrontEndIT extends OobTestSupport {
     }
 
     @Test
-    public void updatingTheKeysBundleKeepsSessionsAndRemovalEndsThem() throws Exception {
+    public void updatingOtherBundlesKeepsSessionsUpdatingSshdEndsOnlyItsOwnAndRemovalEndsThem() throws Exception {
         String slice = deployed(true);
+        Path tmp = Path.of("/home", slice, "tmp");
+        int mountId = MountTable.read().at(tmp).orElseThrow().id();
+        String hostKeys = hostKeys();
+        Process session = longSession(slice);
+
+        for (String name : List.of("eu.confine.oob.keys", "eu.confine.oob.users", "eu.confine.oob.mounts", "eu.confine.oob.lxc")) {
+            bundle(name).update();
+        }
+        Event afterUpdate = changeKeys(slice, publicKey, newPublicKey("another-admin"));
+        assertEquals(OutcomeWatcher.describe(afterUpdate), SliverEvents.SLIVER_READY, afterUpdate.getTopic());
+        assertTrue("the session survives the other bundles' updates", session.isAlive());
+
+        bundle("eu.confine.oob.sshd").update();
+        assertTrue("updating the sshd bundle ends its sessions", session.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("nothing else changed: the very same mount", mountId, MountTable.read().at(tmp).orElseThrow().id());
+        assertTrue("nothing else changed: the sliver is still recorded", sliverRecords.find(SliceId.of(slice)).isPresent());
+        // ssh tries once a second until the updated server listens.
+        HostCommand.Result again = ssh(slice, "-o", "ConnectionAttempts=30", "echo back");
+        assertEquals(again.stderr(), "back", again.stdout().strip());
+        assertEquals("the same host keys after the update", hostKeys, hostKeys());
+
+        Process next = longSession(slice);
+        assertEquals(SliverEvents.SLIVER_CLEANED, remove(slice).getTopic());
+        assertTrue("removal ends the slice's sessions", next.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    private Process longSession(String slice) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("ssh"));
         argv.addAll(clientOptions("-p"));
         argv.addAll(List.of(slice + "@127.0.0.1", "echo started; sleep 120"));
         Process session = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        Screen screen = new Screen(session.getInputStream());
-        screen.await("started", Duration.ofSeconds(20));
+        new Screen(session.getInputStream()).await("started", Duration.ofSeconds(20));
+        return session;
+    }
 
-        Bundle keys = bundle("eu.confine.oob.keys");
-        keys.update();
-        Event afterUpdate = changeKeys(slice, publicKey, newPublicKey("another-admin"));
-        assertEquals(SliverEvents.SLIVER_READY, afterUpdate.getTopic());
-        assertTrue("the session survives the keys bundle's update", session.isAlive());
-
-        assertEquals(SliverEvents.SLIVER_CLEANED, remove(slice).getTopic());
-        assertTrue("removal ends the slice's sessions", session.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+    /** The server's host keys as ssh-keyscan sees them, sorted. */
+    private String hostKeys() {
+        HostCommand.Result scan = run(List.of("ssh-keyscan", "-p", PORT, "-t", "ed25519,rsa", "127.0.0.1"));
+        return scan.stdout().lines().filter(line -> !line.startsWith("#")).sorted().reduce("", (a, b) -> a + b + "\n");
     }
 
     private String deployed(boolean running) {
@@ -228,10 +274,11 @@ public class SshFrontEndIT extends OobTestSupport {
         return slice;
     }
 
-    private HostCommand.Result ssh(String slice, String command) {
+    private HostCommand.Result ssh(String slice, String... optionsAndCommand) {
         List<String> argv = new ArrayList<>(List.of("ssh"));
         argv.addAll(clientOptions("-p"));
-        argv.addAll(List.of(slice + "@127.0.0.1", command));
+        argv.addAll(List.of(optionsAndCommand).subList(0, optionsAndCommand.length - 1));
+        argv.addAll(List.of(slice + "@127.0.0.1", optionsAndCommand[optionsAndCommand.length - 1]));
         return run(argv);
     }
 

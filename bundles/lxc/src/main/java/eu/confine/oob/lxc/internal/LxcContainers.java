@@ -16,6 +16,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import eu.confine.oob.api.ContainerProcess;
 import eu.confine.oob.api.Containers;
@@ -26,6 +28,8 @@ import eu.confine.oob.api.host.HostCommand;
 @Component(service = Containers.class, configurationPid = "eu.confine.oob.lxc")
 @Designate(ocd = LxcContainers.Config.class)
 public class LxcContainers implements Containers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LxcContainers.class);
 
     private static final String ROOTFS_KEY = "lxc.rootfs.path";
     private static final String DIR_BACKEND = "dir:";
@@ -113,7 +117,39 @@ public class LxcContainers implements Containers {
     @Override
     public ContainerProcess console(String name, TerminalSize size, Map<String, String> env) throws IOException {
         requireRunning(name);
-        return processes.console(name, size, env);
+        return processes.console(name, size, env, consoleTerminal(name, size));
+    }
+
+    /**
+     * The container's console terminal at the client's size, or empty (logged) when it cannot be reached: the console
+     * then works with the size the sliver booted with. The init pid is read before and after opening, so a container
+     * restarted in between (and its pid taken by another process) is never touched.
+     */
+    private Optional<ConsoleTerminal> consoleTerminal(String name, TerminalSize size) {
+        ConsoleTerminal terminal = null;
+        try {
+            long pid = initPid(name);
+            terminal = ConsoleTerminal.open(name, pid);
+            if (initPid(name) != pid) {
+                throw new IOException("container " + name + " restarted while its console was opened");
+            }
+            terminal.resize(size);
+            return Optional.of(terminal);
+        } catch (IOException | RuntimeException e) {
+            if (terminal != null) {
+                terminal.close();
+            }
+            LOG.warn("container {}: the console keeps its own window size: {}", name, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private long initPid(String name) throws IOException {
+        String pid = lxc("lxc-info", "-n", name, "-p", "-H").strip();
+        if (!pid.matches("[1-9][0-9]{0,9}")) {
+            throw new IOException("container " + name + " has no init process (lxc-info said '" + pid + "')");
+        }
+        return Long.parseLong(pid);
     }
 
     @Override

@@ -14,6 +14,9 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import eu.confine.oob.api.ContainerProcess;
 import eu.confine.oob.api.TerminalSize;
 
@@ -23,6 +26,8 @@ import eu.confine.oob.api.TerminalSize;
  */
 final class LxcProcesses {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LxcProcesses.class);
+
     private static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final List<String> lxcpathArgs;
@@ -31,11 +36,35 @@ final class LxcProcesses {
         this.lxcpathArgs = List.copyOf(lxcpathArgs);
     }
 
-    ContainerProcess console(String name, TerminalSize size, Map<String, String> env) throws IOException {
+    /**
+     * Starts {@code lxc-console}; a resize goes to its terminal and, when given, to the container's own console
+     * terminal, which is closed when {@code lxc-console} ends.
+     */
+    ContainerProcess console(String name, TerminalSize size, Map<String, String> env, Optional<ConsoleTerminal> console)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("lxc-console", "-n", name));
         command.addAll(lxcpathArgs);
         command.addAll(List.of("-t", "0"));
-        return startPty(command, terminalEnv(env), size);
+        PtyProcess process;
+        try {
+            process = startPty(command, terminalEnv(env), size);
+        } catch (IOException | RuntimeException e) {
+            console.ifPresent(ConsoleTerminal::close);
+            throw e;
+        }
+        if (console.isEmpty()) {
+            return new HostProcess(process, resizer(process));
+        }
+        ConsoleTerminal terminal = console.get();
+        process.onExit().thenRun(terminal::close);
+        return new HostProcess(process, newSize -> {
+            resizer(process).accept(newSize);
+            try {
+                terminal.resize(newSize);
+            } catch (IOException e) {
+                LOG.debug("container {}: console not resized: {}", name, e.getMessage());
+            }
+        });
     }
 
     ContainerProcess attach(String name, List<String> argv, Map<String, String> env, Optional<TerminalSize> pty) throws IOException {
@@ -53,7 +82,8 @@ final class LxcProcesses {
         command.add("--");
         command.addAll(argv);
         if (pty.isPresent()) {
-            return startPty(command, terminalEnv(env), pty.get());
+            PtyProcess process = startPty(command, terminalEnv(env), pty.get());
+            return new HostProcess(process, resizer(process));
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
@@ -77,14 +107,17 @@ final class LxcProcesses {
         return env;
     }
 
-    private static ContainerProcess startPty(List<String> command, Map<String, String> env, TerminalSize size) throws IOException {
-        PtyProcess process = new PtyProcessBuilder(command.toArray(String[]::new))
+    private static PtyProcess startPty(List<String> command, Map<String, String> env, TerminalSize size) throws IOException {
+        return new PtyProcessBuilder(command.toArray(String[]::new))
                 .setEnvironment(env)
                 .setInitialColumns(size.columns())
                 .setInitialRows(size.rows())
                 .setRedirectErrorStream(true)
                 .start();
-        return new HostProcess(process, newSize -> process.setWinSize(new WinSize(newSize.columns(), newSize.rows())));
+    }
+
+    private static Consumer<TerminalSize> resizer(PtyProcess process) {
+        return newSize -> process.setWinSize(new WinSize(newSize.columns(), newSize.rows()));
     }
 
     /** A started host process; with a terminal, stderr is merged into stdout and the size can follow the client. */

@@ -201,6 +201,68 @@ public class LxcContainersTest {
     }
 
     @Test
+    public void consoleFollowsTheClientsWindowSizeInsideTheContainer() throws Exception {
+        String name = started();
+        ContainerProcess console = containers.console(name, new TerminalSize(100, 30), Map.of("TERM", "vt100"));
+        Transcript out = new Transcript(console.stdout());
+        int at = awaitPrompt(console, out);
+        type(console, "stty size\r");
+        at = out.await("30 100", at, Duration.ofSeconds(10));
+        console.resize(new TerminalSize(132, 43));
+        type(console, "stty size\r");
+        out.await("43 132", at, Duration.ofSeconds(10));
+        // The sliver's own view, not only what the console's shell was told.
+        assertThat(inside(name, "stty -F /dev/console size"), is("43 132"));
+        type(console, "\u0001q");
+        assertEquals(0, console.waitFor());
+    }
+
+    @Test
+    public void consoleReplacedBySymlinkFifoOrFileIsLeftAloneAndTheConsoleStillWorks() throws Exception {
+        String name = started();
+        long pid = Long.parseLong(HostCommand.of("lxc-info", "-n", name, "-p", "-H").check().strip());
+        inside(name, "stty -F /dev/pts/1 cols 77 rows 11 && umount -l /dev/console && rm /dev/console && ln -s /dev/pts/1 /dev/console");
+        IOException symlink = assertThrows(IOException.class, () -> ConsoleTerminal.open(name, pid));
+        assertThat(symlink.getMessage(), containsString("container " + name + ": cannot open its /dev/console"));
+        ContainerProcess console = containers.console(name, new TerminalSize(100, 30), Map.of());
+        awaitPrompt(console, new Transcript(console.stdout()));
+        type(console, "\u0001q");
+        assertEquals(0, console.waitFor());
+        assertThat("the link's target keeps its size", inside(name, "stty -F /dev/pts/1 size"), is("11 77"));
+
+        // Opening a FIFO for reading would block: it is never opened, only looked at.
+        inside(name, "rm /dev/console && mkfifo /dev/console");
+        IOException fifo = assertThrows(IOException.class, () -> ConsoleTerminal.open(name, pid));
+        assertThat(fifo.getMessage(), containsString("is no pseudo-terminal"));
+        inside(name, "rm /dev/console && touch /dev/console");
+        IOException file = assertThrows(IOException.class, () -> ConsoleTerminal.open(name, pid));
+        assertThat(file.getMessage(), containsString("is no pseudo-terminal"));
+    }
+
+    /** Runs a shell line inside the container and returns its trimmed output. */
+    private String inside(String name, String line) {
+        return HostCommand.of("lxc-attach", "-n", name, "--clear-env", "--", "/bin/sh", "-c", line).check().strip();
+    }
+
+    private static void type(ContainerProcess console, String text) throws IOException {
+        console.stdin().write(text.getBytes(StandardCharsets.UTF_8));
+        console.stdin().flush();
+    }
+
+    /** busybox asks for Enter before it starts the console's shell; returns where the prompt ends. */
+    private static int awaitPrompt(ContainerProcess console, Transcript out) throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            type(console, "\r");
+            try {
+                return out.await("#", 0, Duration.ofMillis(500));
+            } catch (AssertionError notYet) {
+                // Not yet: press Enter again.
+            }
+        }
+        throw new AssertionError("no console prompt: " + out.text());
+    }
+
+    @Test
     public void stoppedOrMissingContainerHasNoConsoleNorCommands() throws IOException {
         String name = create(null);
         IOException stopped = assertThrows(IOException.class, () -> containers.console(name, TerminalSize.DEFAULT, Map.of()));
