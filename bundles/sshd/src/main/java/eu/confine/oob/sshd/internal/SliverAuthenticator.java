@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -14,11 +16,13 @@ import eu.confine.oob.api.InvalidSliverRequestException;
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverRecord;
 import eu.confine.oob.api.SliverRecords;
+import eu.confine.oob.api.login.LoginPolicy;
 
 /**
- * Public-key authentication of slice administrators: the SSH user name must be the user name of a slice whose
- * sliver is deployed (record DEPLOYING or READY), and {@link SliverKeys} must accept the key for that slice from the
- * client's address. Each refusal is logged with its reason; an accepted key is remembered on the session.
+ * Public-key authentication of slice administrators: the SSH user name must be the user name of a slice that no
+ * {@link LoginPolicy} refuses now, whose sliver is deployed (record DEPLOYING or READY), and {@link SliverKeys} must
+ * accept the key for that slice from the client's address. Each refusal is logged with its reason; an accepted key is
+ * remembered on the session.
  */
 final class SliverAuthenticator implements PublickeyAuthenticator {
 
@@ -32,11 +36,14 @@ final class SliverAuthenticator implements PublickeyAuthenticator {
     private final SliverRecords records;
     private final SliverKeys keys;
     private final Audit audit;
+    private final Supplier<List<LoginPolicy>> policies;
 
-    SliverAuthenticator(SliverRecords records, SliverKeys keys, Audit audit) {
+    /** @param policies the login policies registered now (read afresh on every login) */
+    SliverAuthenticator(SliverRecords records, SliverKeys keys, Audit audit, Supplier<List<LoginPolicy>> policies) {
         this.records = records;
         this.keys = keys;
         this.audit = audit;
+        this.policies = policies;
     }
 
     @Override
@@ -65,8 +72,24 @@ final class SliverAuthenticator implements PublickeyAuthenticator {
         audit.refused(username, source(session.getClientAddress()), fingerprint, reason, first);
     }
 
-    /** Whether the key may log into the slice from that address now; used again when the slice's keys change. */
+    /**
+     * Whether the key may log into the slice from that address now: refused without looking at the record or the
+     * keys when a login policy refuses the slice, else as {@link #admits}.
+     */
     SliverKeys.Verdict check(SliceId sliceId, PublicKey key, InetAddress client) {
+        Optional<String> refusal = policyRefusal(sliceId);
+        if (refusal.isPresent()) {
+            return SliverKeys.Verdict.refused(refusal.get());
+        }
+        return admits(sliceId, key, client);
+    }
+
+    /**
+     * Whether the slice's sliver is deployed and its authorized_keys admits the key from that address, login
+     * policies aside; used again for the live sessions when the slice's keys change (a policy refuses new logins,
+     * it does not end sessions).
+     */
+    SliverKeys.Verdict admits(SliceId sliceId, PublicKey key, InetAddress client) {
         Optional<SliverRecord> record;
         try {
             record = records.find(sliceId);
@@ -79,6 +102,21 @@ final class SliverAuthenticator implements PublickeyAuthenticator {
                     + (phase == null ? "" : " (phase " + phase + ")"));
         }
         return keys.check(sliceId, key, client);
+    }
+
+    /** The first refusal a registered login policy gives for the slice; a policy that fails refuses too. */
+    private Optional<String> policyRefusal(SliceId sliceId) {
+        for (LoginPolicy policy : policies.get()) {
+            try {
+                Optional<String> refusal = policy.refusal(sliceId);
+                if (refusal.isPresent()) {
+                    return refusal;
+                }
+            } catch (RuntimeException e) {
+                return Optional.of("slice " + sliceId + ": login policy " + policy.getClass().getName() + " failed: " + e);
+            }
+        }
+        return Optional.empty();
     }
 
     static InetAddress address(SocketAddress socket) {

@@ -31,6 +31,7 @@ import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SliverRecords;
 import eu.confine.oob.api.SshFrontEnd;
+import eu.confine.oob.api.login.LoginPolicy;
 import eu.confine.oob.sshd.files.SliverFiles;
 import eu.confine.oob.sshd.files.SliverFilesConfig;
 
@@ -57,6 +58,14 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin events;
 
+    /**
+     * Rules that may refuse every login to a slice for now (the registry follower's staleness policy), asked before
+     * any key is looked at; dynamic, so that they come and go without dropping sessions.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<LoginPolicy> loginPolicies = List.of();
+
     private final Settings settings;
     private final SliverFiles files;
     private final Audit audit;
@@ -72,12 +81,16 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
         this(Settings.of(config), records, Clock.systemDefaultZone());
     }
 
-    /** Starts the server; the LXC adapter and Event Admin arrive in {@link #containers} and {@link #events}. */
+    /**
+     * Starts the server; the LXC adapter, Event Admin and the login policies arrive in {@link #containers},
+     * {@link #events} and {@link #loginPolicies}.
+     */
     SshFrontEndComponent(Settings settings, SliverRecords records, Clock clock) throws IOException, GeneralSecurityException {
         this.settings = settings;
         this.files = new SliverFiles(new SliverFilesConfig(settings.homeBase(), settings.maxOpenHandles()));
         this.audit = new Audit(() -> events, clock);
-        this.authenticator = new SliverAuthenticator(records, new SliverKeys(settings.homeBase(), clock), audit);
+        this.authenticator = new SliverAuthenticator(records, new SliverKeys(settings.homeBase(), clock), audit,
+                () -> loginPolicies);
         this.registry = new SessionRegistry(settings.maxPreAuthConnectionsPerSource(), settings.maxSessionsPerSlice(), audit);
         ChannelRouter router = new ChannelRouter(() -> containers, records, files, settings.execInSliver());
         Thread thread = Thread.currentThread();
@@ -167,7 +180,7 @@ public class SshFrontEndComponent implements SshFrontEnd, EventHandler {
     /** Ends the slice's sessions whose key its authorized_keys no longer admits. */
     private void revalidate(SliceId sliceId) {
         int closed = registry.closeWhere(sliceId, login -> {
-            SliverKeys.Verdict verdict = authenticator.check(sliceId, login.grant().key(), login.address());
+            SliverKeys.Verdict verdict = authenticator.admits(sliceId, login.grant().key(), login.address());
             return verdict.allowed() ? null : "key " + login.grant().fingerprint() + " is no longer admitted: " + verdict.refusal();
         }, "the key of this session is no longer admitted");
         if (closed > 0) {
