@@ -69,7 +69,8 @@ public class RegistryCommand implements Action {
         return time.get() + (delta.isNegative() ? " (" + text(delta.negated()) + " ago)" : " (in " + text(delta) + ")");
     }
 
-    private static String text(Duration duration) {
+    /** A duration as people read it: {@code 45 s}, {@code 12 min}, {@code 3 h 20 min}. */
+    static String text(Duration duration) {
         long seconds = duration.toSeconds();
         if (seconds < 120) {
             return seconds + " s";

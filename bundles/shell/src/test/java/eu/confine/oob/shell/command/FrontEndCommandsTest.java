@@ -9,18 +9,21 @@ import static org.junit.Assert.assertThrows;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.Test;
 
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SshFrontEnd;
+import eu.confine.oob.api.registry.RegistrySync;
 
-/** oob:sessions, oob:kick and oob:status against a front end held in memory. */
+/** oob:sessions, oob:kick and oob:status against a front end and a registry follower held in memory. */
 public class FrontEndCommandsTest {
 
     private static final Instant STARTED = Instant.parse("2026-12-04T10:15:30Z");
@@ -67,6 +70,43 @@ public class FrontEndCommandsTest {
                 "host key:  ssh-rsa SHA256:host2",
                 "sessions:  2 open",
                 "logins:    5 accepted, 3 refused since start"));
+    }
+
+    @Test
+    public void statusShowsTheLastRegistrySyncAndTheSnapshotsAge() {
+        String node = "http://registry.example/api/nodes/5";
+        RegistrySync.Status fresh = new RegistrySync.Status(STARTED, true, node, Optional.of(STARTED.minusSeconds(12)),
+                Optional.of(STARTED.minusSeconds(12)), "ok: 1 sliver(s) for this node, 0 event(s) posted", 0,
+                Optional.of(STARTED.plusSeconds(48)), 6, 6, 6, Optional.of(STARTED.minusSeconds(12)), Duration.ofHours(1), false, List.of());
+        assertThat(lines(out -> StatusCommand.printRegistry(new FixedRegistry(fresh), out)), contains(
+                "registry:  " + node + ", last sync ok 12 s ago",
+                "snapshot:  age 12 s (2026-12-04T10:15:18Z), limit 60 min: logins allowed"));
+
+        RegistrySync.Status stale = new RegistrySync.Status(STARTED, true, node, Optional.of(STARTED.minusSeconds(30)),
+                Optional.empty(), "failed: " + node + ": java.net.ConnectException: Connection refused", 3,
+                Optional.of(STARTED.plusSeconds(90)), 0, 0, 0, Optional.of(STARTED.minus(Duration.ofHours(3))), Duration.ofHours(2),
+                true, List.of());
+        assertThat(lines(out -> StatusCommand.printRegistry(new FixedRegistry(stale), out)), contains(
+                "registry:  " + node + ", last sync failed 30 s ago (3 failures in a row)",
+                "snapshot:  age 3 h 0 min (2026-12-04T07:15:30Z), over the limit of 2 h 0 min: logins REFUSED"));
+
+        RegistrySync.Status never = new RegistrySync.Status(STARTED, true, node, Optional.empty(), Optional.empty(), "no sync yet", 0,
+                Optional.empty(), 0, 0, 0, Optional.empty(), Duration.ZERO, false, List.of());
+        assertThat(lines(out -> StatusCommand.printRegistry(new FixedRegistry(never), out)), contains(
+                "registry:  " + node + ", last sync none yet",
+                "snapshot:  none yet, no staleness limit"));
+    }
+
+    @Test
+    public void statusSaysWhenNoRegistryIsFollowed() {
+        assertThat(lines(out -> StatusCommand.printRegistry(null, out)), contains(
+                "registry:  not running (bundle eu.confine.oob.registry inactive): logins follow the keys alone"));
+        RegistrySync.Status disabled = new RegistrySync.Status(STARTED, false, "", Optional.empty(), Optional.empty(),
+                "disabled: no baseUri configured", 0, Optional.empty(), 0, 0, 0, Optional.empty(), Duration.ZERO, false, List.of());
+        assertThat(lines(out -> StatusCommand.printRegistry(new FixedRegistry(disabled), out)), contains(
+                "registry:  not followed (no baseUri in etc/eu.confine.oob.registry.cfg)"));
+        assertThat(lines(out -> StatusCommand.printRegistry(new FixedRegistry(null), out)), contains(
+                "registry:  state unavailable: the follower is stopping"));
     }
 
     @Test
@@ -117,6 +157,22 @@ public class FrontEndCommandsTest {
         public int kickSlice(SliceId sliceId) {
             kicked.add(sliceId.value());
             return (int) sessions().stream().filter(session -> session.sliceId().equals(sliceId.value())).count();
+        }
+    }
+
+    /** A registry follower that always reports the same state, or fails when it has none. */
+    private record FixedRegistry(RegistrySync.Status state) implements RegistrySync {
+        @Override
+        public Status status() {
+            if (state == null) {
+                throw new IllegalStateException("the follower is stopping");
+            }
+            return state;
+        }
+
+        @Override
+        public Status syncNow(Duration timeout) {
+            throw new UnsupportedOperationException("not in this test");
         }
     }
 }
