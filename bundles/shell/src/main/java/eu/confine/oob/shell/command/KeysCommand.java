@@ -1,5 +1,6 @@
 package eu.confine.oob.shell.command;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -25,7 +26,7 @@ public class KeysCommand extends AdminKeysCommand {
     public Object execute() throws Exception {
         SliceId id = SliceId.of(sliceId);
         Map<String, Object> properties = Map.of(SliverEvents.ADMIN_KEYS, adminKeys(id));
-        System.out.println(request(SliverEvents.KEYS_CHANGED, id, properties, SliverRequest::keysChanged, SliverEvents.SLIVER_READY));
+        request(SliverEvents.KEYS_CHANGED, List.of(id), slice -> properties, SliverRequest::keysChanged, SliverEvents.SLIVER_READY);
         return null;
     }
 }

@@ -1,13 +1,17 @@
 package eu.confine.oob.shell.command;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -16,7 +20,7 @@ import org.osgi.service.event.EventHandler;
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 
-/** An event handler that catches the outcome (READY, FAILED or CLEANED) of one request, known by its request id. */
+/** An event handler that catches the outcome (READY, FAILED or CLEANED) of requests, known by their request ids. */
 final class OutcomeWaiter implements EventHandler {
 
     /** Topics of every outcome event. */
@@ -25,39 +29,47 @@ final class OutcomeWaiter implements EventHandler {
     private static final List<String> OUTCOMES = List.of(
             SliverEvents.SLIVER_READY, SliverEvents.SLIVER_FAILED, SliverEvents.SLIVER_CLEANED);
 
-    private final String requestId;
-    private final CompletableFuture<Event> outcome = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<Event>> outcomes = new HashMap<>();
 
-    OutcomeWaiter(String requestId) {
-        this.requestId = requestId;
+    OutcomeWaiter(Collection<String> requestIds) {
+        if (requestIds.isEmpty()) {
+            throw new IllegalArgumentException("no request to wait for");
+        }
+        requestIds.forEach(id -> outcomes.put(id, new CompletableFuture<>()));
     }
 
-    /** The properties to register this handler with: outcome topics, filtered on the request id. */
+    /** The properties to register this handler with: outcome topics, filtered on the request ids. */
     Dictionary<String, Object> serviceProperties() {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(EventConstants.EVENT_TOPIC, OUTCOME_TOPICS);
-        properties.put(EventConstants.EVENT_FILTER, "(" + SliverEvents.REQUEST_ID + "=" + requestId.replaceAll("([\\\\*()])", "\\\\$1") + ")");
+        properties.put(EventConstants.EVENT_FILTER, outcomes.keySet().stream()
+                .map(id -> "(" + SliverEvents.REQUEST_ID + "=" + id.replaceAll("([\\\\*()])", "\\\\$1") + ")")
+                .collect(Collectors.joining("", "(|", ")")));
         return properties;
     }
 
     @Override
     public void handleEvent(Event event) {
-        if (OUTCOMES.contains(event.getTopic()) && requestId.equals(event.getProperty(SliverEvents.REQUEST_ID))) {
+        CompletableFuture<Event> outcome = outcomes.get(String.valueOf(event.getProperty(SliverEvents.REQUEST_ID)));
+        if (outcome != null && OUTCOMES.contains(event.getTopic())) {
             outcome.complete(event);
         }
     }
 
-    /**
-     * The first outcome event of the request.
-     *
-     * @throws TimeoutException if none arrives in time
-     */
-    Event await(Duration timeout) throws InterruptedException, TimeoutException {
-        try {
-            return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("outcome future cannot fail", e);
+    /** The first outcome event of each request that had one within the time given, by request id. */
+    Map<String, Event> await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Event> arrived = new HashMap<>();
+        for (Map.Entry<String, CompletableFuture<Event>> outcome : outcomes.entrySet()) {
+            try {
+                arrived.put(outcome.getKey(), outcome.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                // No outcome in time for this one: the caller reports it.
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("outcome future cannot fail", e);
+            }
         }
+        return arrived;
     }
 
     /**

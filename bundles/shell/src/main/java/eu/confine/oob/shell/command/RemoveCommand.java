@@ -1,5 +1,6 @@
 package eu.confine.oob.shell.command;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -7,25 +8,24 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SliverRequest;
 
-/** {@code oob:remove}: posts REMOVED for a sliver and waits until it is CLEANED or FAILED. */
+/** {@code oob:remove}: posts REMOVED for one or more slivers at once and waits until each is CLEANED or FAILED. */
 @Service
 @Command(scope = "oob", name = "remove",
-        description = "Takes a sliver's out-of-band access away (unmount, then user, group and home) as the node's REMOVED event"
-                + " would, and waits for the outcome. The sliver's own data is never touched.")
+        description = "Takes slivers' out-of-band access away (unmount, then user, group and home) as the node's REMOVED events"
+                + " would, posted all at once, and waits for the outcomes. The slivers' own data is never touched.")
 public class RemoveCommand extends OutcomeCommand {
 
-    @Argument(index = 0, name = "slice-id", required = true, description = "The slice id of a deployed sliver")
+    @Argument(index = 0, name = "slice-id", required = true, multiValued = true,
+            description = "The slice ids of deployed slivers")
     @Completion(SliceIdCompleter.class)
-    String sliceId;
+    List<String> sliceIds;
 
     @Override
     public Object execute() throws Exception {
-        SliceId id = SliceId.of(sliceId);
-        System.out.println(request(SliverEvents.REMOVED, id, Map.of(), SliverRequest::sliceOnly, SliverEvents.SLIVER_CLEANED));
+        request(SliverEvents.REMOVED, sliceIds(sliceIds), id -> Map.of(), SliverRequest::sliceOnly, SliverEvents.SLIVER_CLEANED);
         return null;
     }
 }

@@ -57,7 +57,7 @@ public class LifecycleCommandsTest {
         Files.writeString(folder.getRoot().toPath().resolve("keys.pub"), "# admins\n" + KEY_B + "\n");
         FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
         DeployCommand deploy = wire(new DeployCommand(), bus);
-        deploy.sliceId = "0123456789ab";
+        deploy.sliceIds = List.of("0123456789ab");
         deploy.container = "web-1";
         deploy.tmp = "/var/lib/lxc/web-1/rootfs/tmp";
         deploy.keys = List.of(KEY_A);
@@ -80,7 +80,7 @@ public class LifecycleCommandsTest {
     public void deployLeavesOutOptionsNotGiven() throws Exception {
         FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
         DeployCommand deploy = wire(new DeployCommand(), bus);
-        deploy.sliceId = "demo";
+        deploy.sliceIds = List.of("demo");
         deploy.keys = List.of(KEY_A);
         deploy.execute();
         Event event = single(bus);
@@ -94,7 +94,7 @@ public class LifecycleCommandsTest {
                 {"Root;rm", "/tmp"}, {"..", "/tmp"}, {"slice000000000042", "/tmp"}, {"demo", "relative/tmp"}, {"demo", "/a/../etc"}}) {
             FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
             DeployCommand deploy = wire(new DeployCommand(), bus);
-            deploy.sliceId = input[0];
+            deploy.sliceIds = List.of(input[0]);
             deploy.tmp = input[1];
             deploy.keys = List.of(KEY_A);
             InvalidSliverRequestException e = assertThrows(InvalidSliverRequestException.class, deploy::execute);
@@ -110,7 +110,7 @@ public class LifecycleCommandsTest {
         bus.listening.clear();
         bus.listening.add("confine/oob/sliver/*");
         DeployCommand deploy = wire(new DeployCommand(), bus);
-        deploy.sliceId = "demo";
+        deploy.sliceIds = List.of("demo");
         deploy.keys = List.of(KEY_A);
         IllegalStateException e = assertThrows(IllegalStateException.class, deploy::execute);
         assertEquals("slice demo: nothing on this node takes confine/sliver/DEPLOYED yet (its bundle is not active); nothing was posted",
@@ -132,7 +132,7 @@ public class LifecycleCommandsTest {
     public void deployWithoutKeysIsRefusedLocally() {
         FakeEventBus bus = new FakeEventBus(null);
         DeployCommand deploy = wire(new DeployCommand(), bus);
-        deploy.sliceId = "demo";
+        deploy.sliceIds = List.of("demo");
         InvalidSliverRequestException e = assertThrows(InvalidSliverRequestException.class, deploy::execute);
         assertThat(e.getMessage(), is("slice demo: no admin key given: use --key LINE or --keys-file FILE"));
         assertThat(bus.posted, empty());
@@ -142,7 +142,7 @@ public class LifecycleCommandsTest {
     public void failedOutcomeIsOneLineError() {
         FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_FAILED, "slice demo: container demo does not exist"));
         DeployCommand deploy = wire(new DeployCommand(), bus);
-        deploy.sliceId = "demo";
+        deploy.sliceIds = List.of("demo");
         deploy.keys = List.of(KEY_A);
         IllegalStateException e = assertThrows(IllegalStateException.class, deploy::execute);
         assertThat(e.getMessage(), is("slice demo: FAILED: container demo does not exist"));
@@ -153,7 +153,7 @@ public class LifecycleCommandsTest {
     public void noOutcomeTimesOutWithOneLineError() {
         FakeEventBus bus = new FakeEventBus(null);
         RemoveCommand remove = wire(new RemoveCommand(), bus);
-        remove.sliceId = "demo";
+        remove.sliceIds = List.of("demo");
         remove.timeoutSeconds = 1;
         IllegalStateException e = assertThrows(IllegalStateException.class, remove::execute);
         assertThat(e.getMessage(), matchesPattern("slice demo: no outcome within 1 s \\(request [0-9a-f-]{36}\\); it may still complete, see oob:info demo"));
@@ -165,7 +165,7 @@ public class LifecycleCommandsTest {
     public void timeoutBelowOneSecondIsRefused() {
         FakeEventBus bus = new FakeEventBus(null);
         RemoveCommand remove = wire(new RemoveCommand(), bus);
-        remove.sliceId = "demo";
+        remove.sliceIds = List.of("demo");
         remove.timeoutSeconds = 0;
         assertThrows(IllegalArgumentException.class, remove::execute);
         assertThat(bus.posted, empty());
@@ -175,7 +175,7 @@ public class LifecycleCommandsTest {
     public void removePostsRemovedAndPrintsCleaned() throws Exception {
         FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_CLEANED, null));
         RemoveCommand remove = wire(new RemoveCommand(), bus);
-        remove.sliceId = "demo";
+        remove.sliceIds = List.of("demo");
         remove.execute();
         assertThat(single(bus).getTopic(), is(SliverEvents.REMOVED));
         assertThat(printed.toString(StandardCharsets.UTF_8), is("slice demo: CLEANED" + System.lineSeparator()));
@@ -204,6 +204,76 @@ public class LifecycleCommandsTest {
         keys.keysFile = folder.getRoot() + "/none";
         assertThrows(InvalidSliverRequestException.class, keys::execute);
         assertThat(bus.posted, empty());
+    }
+
+    @Test
+    public void severalSliversArePostedInOneBurstAndReportedInTheOrderGiven() throws Exception {
+        FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
+        DeployCommand deploy = wire(new DeployCommand(), bus);
+        deploy.sliceIds = List.of("s3", "s1", "s2");
+        deploy.container = "shared";
+        deploy.keys = List.of(KEY_A);
+        deploy.execute();
+        assertThat(bus.posted.size(), is(3));
+        assertThat(bus.registrations, is(1));
+        for (int i = 0; i < 3; i++) {
+            Event event = bus.posted.get(i);
+            assertThat(event.getProperty(SliverEvents.SLICE_ID), is(deploy.sliceIds.get(i)));
+            assertThat(event.getProperty(SliverEvents.CONTAINER), is("shared"));
+            assertThat((String[]) event.getProperty(SliverEvents.ADMIN_KEYS), arrayContaining(KEY_A));
+        }
+        assertEquals(3, bus.posted.stream().map(event -> event.getProperty(SliverEvents.REQUEST_ID)).distinct().count());
+        String n = System.lineSeparator();
+        assertThat(printed.toString(StandardCharsets.UTF_8), is("slice s3: READY" + n + "slice s1: READY" + n + "slice s2: READY" + n));
+        assertThat(bus.handlers.isEmpty(), is(true));
+    }
+
+    @Test
+    public void oneBadSliverInABurstPostsNothingAtAll() {
+        String[][] bursts = {{"good", "Bad;id"}, {"good", "other", "good"}};
+        for (String[] burst : bursts) {
+            FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_CLEANED, null));
+            RemoveCommand remove = wire(new RemoveCommand(), bus);
+            remove.sliceIds = List.of(burst);
+            RuntimeException e = assertThrows(RuntimeException.class, remove::execute);
+            assertThat(e.getMessage(), containsString("slice "));
+            assertThat(bus.posted, empty());
+            assertThat(bus.registrations, is(0));
+        }
+        FakeEventBus bus = new FakeEventBus(FakeEventBus.answering(SliverEvents.SLIVER_READY, null));
+        DeployCommand deploy = wire(new DeployCommand(), bus);
+        deploy.sliceIds = List.of("a", "b");
+        deploy.tmp = "/srv/tmp";
+        deploy.keys = List.of(KEY_A);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, deploy::execute);
+        assertThat(e.getMessage(), is("--tmp names one sliver's /tmp: give it with a single slice id, not 2; nothing was posted"));
+        assertThat(bus.posted, empty());
+    }
+
+    @Test
+    public void aBurstReportsEverySuccessAndEveryFailureByName() {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            FakeEventBus bus = new FakeEventBus(request -> "bad".equals(request.getProperty(SliverEvents.SLICE_ID))
+                    ? FakeEventBus.answering(SliverEvents.SLIVER_FAILED, "slice bad: container bad does not exist").apply(request)
+                    : "slow".equals(request.getProperty(SliverEvents.SLICE_ID)) ? null
+                    : FakeEventBus.answering(SliverEvents.SLIVER_READY, null).apply(request));
+            DeployCommand deploy = wire(new DeployCommand(), bus);
+            deploy.sliceIds = List.of("ok1", "bad", "slow", "ok2");
+            deploy.keys = List.of(KEY_A);
+            deploy.timeoutSeconds = 1;
+            IllegalStateException e = assertThrows(IllegalStateException.class, deploy::execute);
+            assertThat(e.getMessage(), is("2 of 4 slivers did not reach READY"));
+            String n = System.lineSeparator();
+            assertThat(printed.toString(StandardCharsets.UTF_8), is("slice ok1: READY" + n + "slice ok2: READY" + n));
+            String failed = errors.toString(StandardCharsets.UTF_8);
+            assertThat(failed, containsString("slice bad: FAILED: container bad does not exist" + n));
+            assertThat(failed, matchesPattern("(?s).*slice slow: no outcome within 1 s \\(request [0-9a-f-]{36}\\); it may still complete.*"));
+        } finally {
+            System.setErr(originalErr);
+        }
     }
 
     private static <T extends OutcomeCommand> T wire(T command, FakeEventBus bus) {
