@@ -9,13 +9,9 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -25,13 +21,10 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
@@ -47,15 +40,13 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 import org.osgi.util.tracker.ServiceTracker;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SshFrontEnd;
 import eu.confine.oob.api.host.HostCommand;
 import eu.confine.oob.api.login.LoginPolicy;
 import eu.confine.oob.api.registry.RegistrySync;
+import eu.confine.oob.itests.support.FixtureRegistry;
 import eu.confine.oob.itests.support.OobTestSupport;
 import eu.confine.oob.itests.support.ShellResult;
 
@@ -78,7 +69,7 @@ public class RegistryIT extends OobTestSupport {
     private final List<Event> lifecycle = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Event> outcomes = new LinkedBlockingQueue<>();
     private ServiceRegistration<EventHandler> listener;
-    private Registry registry;
+    private FixtureRegistry registry;
 
     @Override
     protected Option[] extraOptions() {
@@ -111,7 +102,7 @@ public class RegistryIT extends OobTestSupport {
         SshKey bob = SshKey.generate(keyDirectory, "bob");
         SshKey carol = SshKey.generate(keyDirectory, "carol");
         listen();
-        registry = new Registry(number);
+        registry = new FixtureRegistry(number, "itest");
         registry.user(10, "alice", true, alice.publicLine());
         registry.user(11, "bob", true, bob.publicLine());
         registry.user(12, "carol", false, carol.publicLine());
@@ -149,18 +140,18 @@ public class RegistryIT extends OobTestSupport {
 
         // Unchanged resources are answered 304 and post nothing.
         int events = lifecycle.size();
-        int notModified = registry.notModified.get();
+        int notModified = registry.notModified();
         ShellResult unchanged = shell("oob:registry --now");
         assertFalse(unchanged.toString(), unchanged.failed());
         assertEquals(unchanged.stdout(), "6 read, 6 not modified (304), 6 ETags cached", value(unchanged, "resources"));
         assertEquals("allowed", value(unchanged, "logins"));
-        assertTrue(registry.notModified.get() >= notModified + 6);
+        assertTrue(registry.notModified() >= notModified + 6);
         assertEquals(events, lifecycle.size());
 
         // Garbage, 503 and no registry at all: nothing removed, keys unchanged and working, staleness visible.
         RegistrySync.Status good = status();
-        for (String mode : List.of("garbage", "unavailable")) {
-            registry.mode = mode;
+        for (FixtureRegistry.Answer answer : List.of(FixtureRegistry.Answer.GARBAGE, FixtureRegistry.Answer.UNAVAILABLE)) {
+            registry.answer(answer);
             ShellResult failed = shell("oob:registry --now");
             assertTrue(failed.toString(), failed.failed());
             assertThat(failed.errorMessage(), startsWith("registry sync failed: " + registry.base() + "nodes/itest: "));
@@ -343,113 +334,6 @@ public class RegistryIT extends OobTestSupport {
             }
             synchronized (monitor) {
                 monitor.wait(50);
-            }
-        }
-    }
-
-    /**
-     * A CONFINE registry on loopback for one node with one slice: resources built from the fixture
-     * templates, an ETag per content, 304 to a matching If-None-Match; it can answer garbage, 503, or
-     * be stopped and started again on the same port.
-     */
-    private static final class Registry implements AutoCloseable {
-        private final long number;
-        private final Map<String, String> resources = new ConcurrentHashMap<>();
-        private final AtomicInteger notModified = new AtomicInteger();
-        private volatile String mode = "ok";
-        private HttpServer server;
-        private int port;
-
-        Registry(long number) throws IOException {
-            this.number = number;
-            start();
-            resources.put("slivers/" + number + "@itest", fill("sliver", Map.of()));
-            resources.put("slices/" + number, fill("slice", Map.of()));
-        }
-
-        String base() {
-            return "http://127.0.0.1:" + port + "/api/";
-        }
-
-        void node(boolean withSliver) {
-            resources.put("nodes/itest", fill("node", Map.of("slivers", withSliver ? "{\"uri\": \"{base}slivers/" + number + "@itest\"}" : "")));
-        }
-
-        void group(List<String> roles) {
-            resources.put("groups/" + number, fill("group", Map.of("roles", String.join(", ", roles))));
-        }
-
-        String role(int user, boolean sliceAdmin, boolean groupAdmin) {
-            return fill("role", Map.of("user", Integer.toString(user), "sliceAdmin", Boolean.toString(sliceAdmin),
-                    "groupAdmin", Boolean.toString(groupAdmin))).strip();
-        }
-
-        void user(int user, String name, boolean active, String key) {
-            resources.put("users/" + user, fill("user", Map.of("user", Integer.toString(user), "name", name,
-                    "active", Boolean.toString(active), "key", key)));
-        }
-
-        void start() throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-            port = server.getAddress().getPort();
-            server.createContext("/api/", this::handle);
-            server.start();
-            mode = "ok";
-        }
-
-        void stop() {
-            server.stop(0);
-        }
-
-        @Override
-        public void close() {
-            stop();
-        }
-
-        private String fill(String template, Map<String, String> values) {
-            String text;
-            try (InputStream in = RegistryIT.class.getResourceAsStream("/registry/" + template + ".json")) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            for (Map.Entry<String, String> value : values.entrySet()) {
-                text = text.replace("{" + value.getKey() + "}", value.getValue());
-            }
-            return text.replace("{number}", Long.toString(number)).replace("{node}", "itest");
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            try {
-                String path = exchange.getRequestURI().getPath().substring("/api/".length());
-                String json = resources.get(path);
-                if ("garbage".equals(mode)) {
-                    send(exchange, null, "<html><body>Internal Server Error</body></html>");
-                } else if ("unavailable".equals(mode)) {
-                    exchange.sendResponseHeaders(503, -1);
-                } else if (json == null) {
-                    exchange.sendResponseHeaders(404, -1);
-                } else {
-                    String etag = "\"" + Integer.toHexString(json.hashCode()) + "\"";
-                    if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-                        notModified.incrementAndGet();
-                        exchange.sendResponseHeaders(304, -1);
-                    } else {
-                        send(exchange, etag, json.replace("{base}", base()));
-                    }
-                }
-            } finally {
-                exchange.close();
-            }
-        }
-
-        private static void send(HttpExchange exchange, String etag, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            Optional.ofNullable(etag).ifPresent(tag -> exchange.getResponseHeaders().set("ETag", tag));
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
             }
         }
     }
