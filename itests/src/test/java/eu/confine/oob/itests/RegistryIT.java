@@ -1,17 +1,22 @@
 package eu.confine.oob.itests;
 
 import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.CoreMatchers.endsWith;
 import static org.hamcrest.CoreMatchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertThat;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -122,18 +127,32 @@ public class RegistryIT extends OobTestSupport {
         assertEquals("results", ssh(alice, slice, "cat", "/tmp/precious").stdout().strip());
         assertEquals("inactive admin", 255, ssh(carol, slice, "true").status());
 
-        // An admin leaves the group: their key line goes at the next sync, and their open session ends.
+        // An admin leaves the group: their key line goes at the next sync, and their open sessions end: a command
+        // and an sftp download (of a sparse file, at 100 KB/s, so that it is still under way).
+        try (RandomAccessFile big = new RandomAccessFile(slivers.rootfs(slice).resolve("tmp/big").toFile(), "rw")) {
+            big.setLength(1L << 30);
+        }
+        Path download = keyDirectory.resolve("big");
         Process bobsSession = sshSession(bob, slice, "sleep", "600");
+        Process bobsSftp = sftpSession(bob, slice, "get tmp/big " + download);
         try {
-            awaitTrue("bob's session is open", () -> sshFrontEnd().sessions().stream().anyMatch(s -> slice.equals(s.sliceId())));
+            awaitTrue("bob's command is running and his sftp download under way", () -> sessions(slice).stream()
+                    .map(SshFrontEnd.Session::type).toList().contains("exec") && sessions(slice).stream()
+                    .anyMatch(s -> s.type().equals("sftp") && s.bytesOut() > 0));
+            assertTrue("bob's download is under way", bobsSftp.isAlive());
             registry.group(List.of(registry.role(10, true, false), registry.role(12, true, true)));
             ready = awaitOutcome(SliverEvents.SLIVER_READY, slice);
             assertEquals(SliverEvents.KEYS_CHANGED, ready.getProperty(SliverEvents.CAUSE));
+            assertTrue("bob's open sftp session ended within 5 s of the sync", bobsSftp.waitFor(5, TimeUnit.SECONDS));
+            assertNotEquals("the download was cut short", 0, bobsSftp.exitValue());
+            assertTrue("bob's open session ended", bobsSession.waitFor(10, TimeUnit.SECONDS));
             assertEquals("restrict,pty " + alice.publicLine() + "\n", Files.readString(keys));
             assertEquals(1, ((String[]) lifecycle.get(lifecycle.size() - 1).getProperty(SliverEvents.ADMIN_KEYS)).length);
-            assertTrue("bob's open session ended", bobsSession.waitFor(10, TimeUnit.SECONDS));
+            awaitTrue("no session of the slice is left", () -> sessions(slice).isEmpty());
         } finally {
             bobsSession.destroyForcibly();
+            bobsSftp.destroyForcibly();
+            Files.deleteIfExists(download);
         }
         assertEquals("bob's key is refused", 255, ssh(bob, slice, "true").status());
         assertEquals(0, ssh(alice, slice, "true").status());
@@ -145,6 +164,11 @@ public class RegistryIT extends OobTestSupport {
         assertFalse(unchanged.toString(), unchanged.failed());
         assertEquals(unchanged.stdout(), "6 read, 6 not modified (304), 6 ETags cached", value(unchanged, "resources"));
         assertEquals("allowed", value(unchanged, "logins"));
+        ShellResult fresh = shell("oob:status");
+        assertFalse(fresh.toString(), fresh.failed());
+        assertThat(value(fresh, "registry"), startsWith(registry.base() + "nodes/itest, last sync ok "));
+        assertThat(value(fresh, "snapshot"), startsWith("age "));
+        assertThat(value(fresh, "snapshot"), endsWith("limit 10 s: logins allowed"));
         assertTrue(registry.notModified() >= notModified + 6);
         assertEquals(events, lifecycle.size());
 
@@ -166,6 +190,11 @@ public class RegistryIT extends OobTestSupport {
         assertThat(value(stale, "logins"), startsWith("REFUSED"));
         assertThat(value(stale, "snapshot"), startsWith(good.snapshotTime().orElseThrow() + ", age "));
         assertThat(loginPolicy().refusal(SliceId.of(slice)).orElseThrow(), startsWith("slice " + slice + ": login refused"));
+        assertEquals("the SSH front end refuses logins while the state is too old", 255, ssh(alice, slice, "true").status());
+        ShellResult staleStatus = shell("oob:status");
+        assertThat(value(staleStatus, "registry"), containsString(", last sync failed "));
+        assertThat(value(staleStatus, "snapshot"), containsString(" (" + good.snapshotTime().orElseThrow() + "), over the limit of 10 s"));
+        assertThat(value(staleStatus, "snapshot"), endsWith("logins REFUSED"));
         assertEquals("restrict,pty " + alice.publicLine() + "\n", Files.readString(keys));
         assertTrue(sliverRecords.find(SliceId.of(slice)).isPresent());
 
@@ -180,8 +209,15 @@ public class RegistryIT extends OobTestSupport {
         assertTrue(sliverRecords.find(SliceId.of(slice)).isPresent());
         assertEquals(events, lifecycle.size());
 
-        // The registry is back and the sliver is gone from the node: removed, its data untouched.
+        // The registry is back: the state is fresh and alice logs in again.
         registry.start();
+        ShellResult back = shell("oob:registry --now");
+        assertFalse(back.toString(), back.failed());
+        assertFalse(status().loginsRefused());
+        assertEquals(0, ssh(alice, slice, "true").status());
+        assertEquals(events, lifecycle.size());
+
+        // The sliver is gone from the node: removed, its data untouched.
         registry.node(false);
         Event cleaned = awaitOutcome(SliverEvents.SLIVER_CLEANED, slice);
         assertEquals(SliverEvents.REMOVED, cleaned.getProperty(SliverEvents.CAUSE));
@@ -208,6 +244,24 @@ public class RegistryIT extends OobTestSupport {
     /** Runs a command in the sliver through our SSH front end with the real OpenSSH client; 255 means refused. */
     private HostCommand.Result ssh(SshKey key, String slice, String... command) {
         return HostCommand.of(sshArgv(key, slice, command)).timeout(Duration.ofSeconds(30)).run();
+    }
+
+    /** Starts {@code sftp} in batch mode with these commands, at most 800 kbit/s (100 KB/s) per transfer. */
+    private Process sftpSession(SshKey key, String slice, String commands) throws IOException {
+        String listen = sshFrontEnd().status().listenAddress();
+        Process sftp = new ProcessBuilder("sftp", "-F", "/dev/null", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10",
+                "-P", listen.substring(listen.lastIndexOf(':') + 1), "-l", "800", "-b", "-", SliceId.of(slice).userName() + "@127.0.0.1")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream in = sftp.getOutputStream()) {
+            in.write((commands + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return sftp;
+    }
+
+    /** The front end's open sessions of the slice. */
+    private List<SshFrontEnd.Session> sessions(String slice) {
+        return sshFrontEnd().sessions().stream().filter(session -> slice.equals(session.sliceId())).toList();
     }
 
     /** Starts an SSH session that stays open until the front end ends it. */
@@ -243,7 +297,7 @@ public class RegistryIT extends OobTestSupport {
         properties.put("nodeId", "itest");
         properties.put("pollIntervalSeconds", 2);
         properties.put("requestTimeoutSeconds", 2);
-        properties.put("stalenessLimitHours", 0.002);
+        properties.put("stalenessLimitHours", 10 / 3600.0);
         properties.put("snapshotFile", Path.of(System.getProperty("karaf.data"), "registry-it", "registry-snapshot.json").toString());
         properties.put("containerOf", "{slice}");
         configurationAdmin.getConfiguration(PID, "?").update(properties);
