@@ -86,7 +86,10 @@ public final class FixtureRegistry implements AutoCloseable {
     }
 
     /** Listens again (on the same port after a {@link #stop()}), answering {@link Answer#OK}. */
-    public void start() throws IOException {
+    public synchronized void start() throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("the registry already listens on port " + port);
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         port = server.getAddress().getPort();
         server.createContext("/api/", this::handle);
@@ -94,9 +97,12 @@ public final class FixtureRegistry implements AutoCloseable {
         answer = Answer.OK;
     }
 
-    /** Stops listening: connections are refused. */
-    public void stop() {
-        server.stop(0);
+    /** Stops listening: connections are refused. Does nothing if it does not listen. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import eu.confine.oob.api.host.MountTable;
@@ -180,6 +181,26 @@ public final class UnpackedDistribution {
         return list;
     }
 
+    /**
+     * Runs {@code bin/oob} with these arguments until its result is as wanted (it may fail meanwhile); each try starts
+     * a JVM, which paces the loop.
+     *
+     * @return the first wanted result
+     */
+    public Result awaitOob(Duration timeout, Predicate<Result> wanted, String... args) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        Result last = oob(args);
+        while (!wanted.test(last)) {
+            assertTrue("Karaf is running (see " + karafOut() + ")", running());
+            if (!Instant.now().isBefore(deadline)) {
+                fail("bin/oob " + String.join(" ", args) + " did not answer as wanted within " + timeout + ": " + last);
+            }
+            karaf.waitFor(200, TimeUnit.MILLISECONDS);
+            last = oob(args);
+        }
+        return last;
+    }
+
     /** Runs {@code bin/oob} with these arguments and waits for it, within {@link #COMMAND}. */
     public Result oob(String... args) throws Exception {
         return run(oobCommand(args), base);
@@ -331,8 +352,11 @@ public final class UnpackedDistribution {
         return command;
     }
 
-    /** Sets these keys in {@code etc/PID.cfg}, keeping its other lines (the file is created if the distribution has none). */
-    private void configure(String pid, Map<String, String> values) throws IOException {
+    /**
+     * Sets these keys in {@code etc/PID.cfg}, keeping its other lines (the file is created if the distribution has none);
+     * read at the next start, or at once by a running Karaf.
+     */
+    public void configure(String pid, Map<String, String> values) throws IOException {
         Path file = home.resolve("etc/" + pid + ".cfg");
         List<String> lines = new ArrayList<>();
         Map<String, String> missing = new TreeMap<>(values);
