@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -173,12 +174,19 @@ public class RegistryIT extends OobTestSupport {
         assertEquals(events, lifecycle.size());
 
         // Garbage, 503 and no registry at all: nothing removed, keys unchanged and working, staleness visible.
-        RegistrySync.Status good = status();
+        // The last good state is read once a sync has failed: a scheduled sync may still have succeeded just before.
+        Instant failingSince = Instant.now();
+        RegistrySync.Status good = null;
         for (FixtureRegistry.Answer answer : List.of(FixtureRegistry.Answer.GARBAGE, FixtureRegistry.Answer.UNAVAILABLE)) {
             registry.answer(answer);
             ShellResult failed = shell("oob:registry --now");
             assertTrue(failed.toString(), failed.failed());
             assertThat(failed.errorMessage(), startsWith("registry sync failed: " + registry.base() + "nodes/itest: "));
+            if (good == null) {
+                good = status();
+                assertTrue("a failed sync keeps the last good state: " + good, good.snapshotTime().orElseThrow().isBefore(failingSince));
+            }
+            assertEquals(good.snapshotTime(), status().snapshotTime());
             assertEquals(0, ssh(alice, slice, "true").status());
         }
         registry.stop();

@@ -87,12 +87,15 @@ public class RegistryRestartIT {
 
         // The registry lists a running sliver with alice as its admin: deployed, and she runs commands in it.
         node.awaitOob(SYNC, info -> value(info, "phase").equals("READY"), "oob:info", slice);
-        Result synced = node.awaitOob(SYNC, sync -> value(sync, "result").startsWith("ok: 1 sliver(s)"), "oob:registry");
-        String snapshotTime = value(synced, "snapshot").split(", age ")[0];
+        node.awaitOob(SYNC, sync -> value(sync, "result").startsWith("ok: 1 sliver(s)"), "oob:registry");
         assertEquals("inside the sliver\n", ssh(alice, slice, "cat /tmp/marker").stdout());
 
-        // The registry goes down, then Karaf restarts: the first sync fails, the persisted snapshot is the node's state.
+        // The registry goes down (once a sync failed, no later one succeeds: the snapshot stays as it is), then Karaf
+        // restarts: the first sync fails, and the persisted snapshot is the node's state.
         registry.stop();
+        Result failed = node.awaitOob(SYNC, sync -> value(sync, "result").startsWith("failed: "), "oob:registry");
+        String snapshotTime = value(failed, "snapshot").split(", age ")[0];
+        assertThat(failed.out(), snapshotTime, startsWith("20"));
         node.stop();
         node.start();
         node.awaitNodeUp();
