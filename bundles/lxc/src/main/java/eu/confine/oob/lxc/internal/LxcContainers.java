@@ -23,6 +23,7 @@ import eu.confine.oob.api.ContainerProcess;
 import eu.confine.oob.api.Containers;
 import eu.confine.oob.api.TerminalSize;
 import eu.confine.oob.api.host.HostCommand;
+import eu.confine.oob.api.host.HostCommandException;
 
 /** Answers questions about LXC containers with {@code lxc-ls} and {@code lxc-info}, never by reading LXC's files. */
 @Component(service = Containers.class, configurationPid = "eu.confine.oob.lxc")
@@ -76,11 +77,16 @@ public class LxcContainers implements Containers {
 
     @Override
     public boolean isRunning(String name) {
-        if (!exists(name)) {
-            return false;
+        Containers.requireValidName(NO_SLICE, name);
+        // One tool call (this is asked for every console and command): lxc-info fails for an unknown container.
+        HostCommand.Result state = lxcRun("lxc-info", "-n", name, "-s");
+        if (state.status() != 0) {
+            if (!exists(name)) {
+                return false;
+            }
+            throw new HostCommandException("lxc-info -n " + name + " -s exited " + state.status() + ": " + state.stderr().strip(), null);
         }
-        String output = lxc("lxc-info", "-n", name, "-s");
-        return output.lines()
+        return state.stdout().lines()
                 .filter(line -> line.startsWith(STATE_LABEL))
                 .map(line -> line.substring(STATE_LABEL.length()).strip())
                 .anyMatch("RUNNING"::equals);
@@ -88,10 +94,15 @@ public class LxcContainers implements Containers {
 
     @Override
     public Path rootfs(String name) {
-        if (!exists(name)) {
-            throw new IllegalStateException("container " + name + " does not exist");
+        Containers.requireValidName(NO_SLICE, name);
+        HostCommand.Result config = lxcRun("lxc-info", "-n", name, "-c", ROOTFS_KEY);
+        if (config.status() != 0) {
+            if (!exists(name)) {
+                throw new IllegalStateException("container " + name + " does not exist");
+            }
+            throw new IllegalStateException("container " + name + ": lxc-info exited " + config.status() + ": " + config.stderr().strip());
         }
-        String output = lxc("lxc-info", "-n", name, "-c", ROOTFS_KEY);
+        String output = config.stdout();
         String prefix = ROOTFS_KEY + " =";
         List<String> values = output.lines().filter(line -> line.startsWith(prefix))
                 .map(line -> line.substring(prefix.length()).strip()).toList();
@@ -166,11 +177,19 @@ public class LxcContainers implements Containers {
     }
 
     private String lxc(String tool, String... args) {
+        return command(tool, args).check();
+    }
+
+    private HostCommand.Result lxcRun(String tool, String... args) {
+        return command(tool, args).run();
+    }
+
+    private HostCommand command(String tool, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(tool);
         argv.addAll(lxcpathArgs);
         argv.addAll(List.of(args));
-        return HostCommand.of(argv.toArray(String[]::new)).timeout(timeout).check();
+        return HostCommand.of(argv.toArray(String[]::new)).timeout(timeout);
     }
 
     /** An absolute, normalised path without the ':' of other storage backends, or null. */

@@ -66,13 +66,18 @@ final class SliverAccounts {
         if (host.groupId(sliverGroup).isEmpty()) {
             host.createSystemGroup(sliverGroup);
         }
-        if (host.groupId(name).isEmpty()) {
-            host.createGroup(name);
-        }
         SliverHome home = home(sliceId);
         Optional<HostAccounts.Account> user = host.user(name);
-        if (user.isEmpty()) {
-            host.createUser(name, home.path(), name, sliverGroup, shell, "confine-oob sliver of slice " + sliceId.value());
+        String comment = "confine-oob sliver of slice " + sliceId.value();
+        boolean groupMissing = host.groupId(name).isEmpty();
+        if (user.isEmpty() && groupMissing) {
+            // The usual case: one useradd (each shadow tool rewrites and syncs the account files) instead of two tools.
+            host.createUserWithOwnGroup(name, home.path(), sliverGroup, shell, comment);
+        } else if (user.isEmpty()) {
+            host.createUser(name, home.path(), name, sliverGroup, shell, comment);
+        } else if (groupMissing) {
+            host.createGroup(name);
+            host.repairUser(name, home.path(), name, sliverGroup, shell);
         } else if (!accountDeviations(sliceId, user.get()).isEmpty()) {
             host.repairUser(name, home.path(), name, sliverGroup, shell);
         }
