@@ -38,6 +38,8 @@ import eu.confine.oob.api.registry.RegistrySync;
 final class Follower {
 
     private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+    /** How soon a sync is tried again while changes wait for the bundles that take them. */
+    private static final Duration HANDLER_RETRY = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final RegistryClient client;
@@ -46,6 +48,8 @@ final class Follower {
     private final SliverRecords records;
     private final Predicate<String> containerExists;
     private final Consumer<Event> post;
+    /** Whether an event handler takes a topic now: right after a boot the bundles that do may not be active yet. */
+    private final Predicate<String> taken;
     private final SnapshotFile snapshots;
     private final Clock clock;
     private final ScheduledExecutorService executor;
@@ -66,9 +70,11 @@ final class Follower {
     private Snapshot offline;
     private String lastFailure = "";
     private ScheduledFuture<?> scheduled;
+    /** Executor thread only: changes of the last sync were held back because nothing took their topic yet. */
+    private int waitingForHandlers;
 
     Follower(Settings settings, RegistryClient client, SliverRecords records, Predicate<String> containerExists,
-             AdminKeyPolicy keyPolicy, Consumer<Event> post, Clock clock, ScheduledExecutorService executor) {
+             AdminKeyPolicy keyPolicy, Consumer<Event> post, Predicate<String> taken, Clock clock, ScheduledExecutorService executor) {
         this.settings = settings;
         this.client = client;
         this.reader = new RegistryReader(client, settings, clock);
@@ -76,6 +82,7 @@ final class Follower {
         this.records = records;
         this.containerExists = containerExists;
         this.post = post;
+        this.taken = taken;
         this.snapshots = new SnapshotFile(settings.snapshotFile());
         this.clock = clock;
         this.executor = executor;
@@ -162,6 +169,9 @@ final class Follower {
         }
         staleness.log(Optional.ofNullable(snapshotTime));
         Duration delay = failures == 0 ? settings.pollInterval() : settings.pollInterval().multipliedBy(1L << Math.min(failures - 1, 3));
+        if (waitingForHandlers > 0 && delay.compareTo(HANDLER_RETRY) > 0) {
+            delay = HANDLER_RETRY;
+        }
         nextSync = clock.instant().plus(delay);
         if (!stopped) {
             scheduled = executor.schedule(this::sync, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -177,10 +187,14 @@ final class Follower {
         }
     }
 
+    /** Posts the changes that are due and taken by a handler; the others wait for a sync soon ({@link #waitingForHandlers}). */
     private int apply(SliverDiff.Plan plan, Instant now) {
         int posted = 0;
+        int waiting = 0;
         for (Change change : plan.changes()) {
-            if (!stopped && pending.due(change, now)) {
+            if (!stopped && pending.due(change, now) && !taken.test(change.topic())) {
+                waiting++;
+            } else if (!stopped && pending.due(change, now)) {
                 String requestId = pending.posting(change, now);
                 LOG.info("Registry: {} (request {})", change, requestId);
                 post.accept(change.event(requestId));
@@ -188,6 +202,11 @@ final class Follower {
             }
         }
         pending.retainOnly(plan.changes().stream().map(Change::sliceId).collect(Collectors.toSet()));
+        if (waiting > 0 && waitingForHandlers == 0) {
+            LOG.info("Registry: {} change(s) wait for the bundles that take them (not active yet); trying again every {} s",
+                    waiting, HANDLER_RETRY.toSeconds());
+        }
+        waitingForHandlers = waiting;
         return posted;
     }
 
@@ -217,7 +236,9 @@ final class Follower {
         lastFailure = reason;
         if (offline != null) {
             follow(offline);
-            offline = null;
+            if (waitingForHandlers == 0) {
+                offline = null;
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,6 +29,7 @@ import eu.confine.oob.api.Containers;
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SliverRecords;
+import eu.confine.oob.api.TopicListeners;
 import eu.confine.oob.api.login.LoginPolicy;
 import eu.confine.oob.api.registry.RegistrySync;
 
@@ -49,7 +51,7 @@ public class RegistryComponent implements RegistrySync, LoginPolicy, EventHandle
 
     @Activate
     public RegistryComponent(@Reference SliverRecords records, @Reference Containers containers, @Reference AdminKeyPolicy keyPolicy,
-                             @Reference EventAdmin eventAdmin, RegistryConfig config) {
+                             @Reference EventAdmin eventAdmin, RegistryConfig config, BundleContext context) {
         Settings settings = Settings.of(config);
         if (!settings.enabled()) {
             LOG.info("Registry follower idle: no baseUri configured");
@@ -63,6 +65,7 @@ public class RegistryComponent implements RegistrySync, LoginPolicy, EventHandle
         }
         this.executor = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "confine-oob-registry"));
         this.follower = new Follower(settings, client, records, containers::exists, keyPolicy, eventAdmin::postEvent,
+                topic -> TopicListeners.anyFor(context, topic),
                 Clock.systemUTC(), executor);
         LOG.info("Registry follower: node {} every {} s, snapshot {}, staleness limit {}", settings.nodeUri(),
                 settings.pollInterval().toSeconds(), settings.snapshotFile(),

@@ -39,6 +39,8 @@ final class FakeNode implements Consumer<Event> {
     final SliverRecords records;
     final List<Event> posted = new CopyOnWriteArrayList<>();
     private Consumer<Event> outcomes = event -> { };
+    /** Whether the node's bundles are active, that is, take lifecycle events. */
+    volatile boolean active = true;
 
     FakeNode(java.nio.file.Path directory) {
         this.records = new FileSliverRecords(directory);
@@ -46,6 +48,20 @@ final class FakeNode implements Consumer<Event> {
 
     void answerTo(Consumer<Event> follower) {
         outcomes = follower;
+    }
+
+    /** Whether a handler takes the topic now: the node's bundles, when active. */
+    boolean takes(String topic) {
+        return active;
+    }
+
+    /** Waits until at least {@code count} events were posted (or the time is up), then {@link #take}s them. */
+    synchronized List<String> awaitPosted(int count, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (posted.size() < count && System.nanoTime() < deadline) {
+            wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        return take();
     }
 
     /** The events posted so far, as "TOPIC slice [keys]" and forgets them. */
@@ -63,6 +79,9 @@ final class FakeNode implements Consumer<Event> {
     @Override
     public void accept(Event event) {
         posted.add(event);
+        synchronized (this) {
+            notifyAll();
+        }
         SliceId sliceId = SliceId.of((String) event.getProperty(SliverEvents.SLICE_ID));
         String outcome;
         switch (event.getTopic()) {

@@ -93,6 +93,22 @@ public class FollowerTest {
     }
 
     @Test
+    public void changesWaitForTheBundlesThatTakeThemAndArePostedSoonAfterTheyStart() throws Exception {
+        node.active = false;
+        Follower follower = follower(new TestConfig(registry.base().toString(), "5", "{slice}", snapshot.toString()));
+
+        RegistrySync.Status waiting = follower.syncNow(WAIT);
+
+        assertEquals("nothing is posted into the void", List.of(), node.take());
+        assertEquals("ok: 2 sliver(s) for this node, 0 event(s) posted", waiting.lastResult());
+        assertEquals("tried again soon, not after the poll interval", waiting.lastAttempt().orElseThrow().plus(Duration.ofSeconds(2)),
+                waiting.nextSync().orElseThrow());
+        node.active = true;
+        assertEquals("posted by the follower's own next sync", List.of("DEPLOYED 00000000001a 2", "DEPLOYED 000000000042 1"),
+                node.awaitPosted(2, WAIT));
+    }
+
+    @Test
     public void adminChangesBecomeKeyChangesAndAGoneSliverIsRemoved() throws Exception {
         Follower follower = follower(new TestConfig(registry.base().toString(), "5", "{slice}", snapshot.toString()));
         follower.syncNow(WAIT);
@@ -246,7 +262,8 @@ public class FollowerTest {
         executors.add(executor);
         Settings settings = Settings.of(config);
         RegistryClient client = new RegistryClient(HttpClient.newHttpClient(), settings.requestTimeout());
-        Follower follower = new Follower(settings, client, node.records, containers::contains, FakeNode.POLICY, node, clock, executor);
+        Follower follower = new Follower(settings, client, node.records, containers::contains, FakeNode.POLICY, node, node::takes, clock,
+                executor);
         node.answerTo(follower::outcome);
         return follower;
     }

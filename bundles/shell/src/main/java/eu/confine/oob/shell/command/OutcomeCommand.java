@@ -2,7 +2,6 @@ package eu.confine.oob.shell.command;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,17 +15,15 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.SliverEvents;
 import eu.confine.oob.api.SliverRequest;
+import eu.confine.oob.api.TopicListeners;
 
 /** A command that posts lifecycle events, as node software would, and waits for their outcomes. */
 abstract class OutcomeCommand implements Action {
@@ -123,33 +120,9 @@ abstract class OutcomeCommand implements Action {
      * updated): Event Admin would drop it, and the sliver would never be recorded.
      */
     private void requireListener(SliceId sliceId, String topic) {
-        ServiceReference<?>[] handlers;
-        try {
-            handlers = bundleContext.getServiceReferences(EventHandler.class.getName(), null);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
+        if (!TopicListeners.anyFor(bundleContext, topic)) {
+            throw new IllegalStateException("slice " + sliceId + ": nothing on this node takes " + topic
+                    + " yet (its bundle is not active); nothing was posted");
         }
-        for (ServiceReference<?> handler : handlers == null ? new ServiceReference<?>[0] : handlers) {
-            if (listensTo(handler.getProperty(EventConstants.EVENT_TOPIC), topic)) {
-                return;
-            }
-        }
-        throw new IllegalStateException("slice " + sliceId + ": nothing on this node takes " + topic
-                + " yet (its bundle is not active); nothing was posted");
-    }
-
-    /** Whether an {@code event.topics} value (String, String[] or collection, with {@code /*} wildcards) covers the topic. */
-    static boolean listensTo(Object topics, String topic) {
-        Collection<?> patterns = topics instanceof String[] ? List.of((String[]) topics)
-                : topics instanceof Collection<?> ? (Collection<?>) topics
-                : topics == null ? List.of() : List.of(topics);
-        for (Object pattern : patterns) {
-            String text = String.valueOf(pattern);
-            if (text.equals(topic) || text.equals("*")
-                    || text.endsWith("/*") && topic.startsWith(text.substring(0, text.length() - 1))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

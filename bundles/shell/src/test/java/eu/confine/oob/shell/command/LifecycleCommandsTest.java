@@ -120,15 +120,6 @@ public class LifecycleCommandsTest {
     }
 
     @Test
-    public void listenersAreMatchedLikeEventAdminTopics() {
-        assertTrue(OutcomeCommand.listensTo(new String[] {"confine/oob/*", SliverEvents.DEPLOYED}, SliverEvents.DEPLOYED));
-        assertTrue(OutcomeCommand.listensTo("confine/sliver/*", SliverEvents.REMOVED));
-        assertTrue(OutcomeCommand.listensTo(List.of("*"), SliverEvents.KEYS_CHANGED));
-        assertFalse(OutcomeCommand.listensTo("confine/oob/sliver/*", SliverEvents.DEPLOYED));
-        assertFalse(OutcomeCommand.listensTo(null, SliverEvents.DEPLOYED));
-    }
-
-    @Test
     public void deployWithoutKeysIsRefusedLocally() {
         FakeEventBus bus = new FakeEventBus(null);
         DeployCommand deploy = wire(new DeployCommand(), bus);
