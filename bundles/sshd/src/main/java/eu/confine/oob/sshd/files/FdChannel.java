@@ -11,17 +11,25 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 /**
  * A regular file of the sliver's tmp opened by {@link SliverTree#openFile}: positional reads and
  * writes on its descriptor, each one with the sliver user's credentials (so a write clears set-id
  * bits and root's reserved blocks are never used). No mapping, no locks.
+ *
+ * <p>Data moves through one native buffer per thread, made once and reused (a fresh native allocation per
+ * request cost an allocation and a free on every 32 KiB SFTP read or write); a direct buffer from the caller
+ * is read into or written from in place.
  */
 final class FdChannel extends FileChannel {
 
     /** Largest read or write per native call; SFTP requests are 32 to 256 KiB. */
     private static final int CHUNK = 256 * 1024;
+
+    /** The calling thread's native buffer (SFTP and scp run each channel on a thread of its own). */
+    private static final ThreadLocal<NativeBuffer> BUFFER = ThreadLocal.withInitial(NativeBuffer::new);
 
     private final SliverTree tree;
     private final NativeFd fd;
@@ -65,19 +73,27 @@ final class FdChannel extends FileChannel {
         if (want == 0) {
             return 0;
         }
-        try (Memory memory = new Memory(want)) {
-            int n = (int) tree.io(fd, number -> LibC.pread(number, memory, want, at), path);
+        if (dst.isDirect() && !dst.isReadOnly()) {
+            Pointer at0 = Native.getDirectBufferPointer(dst).share(dst.position());
+            int n = (int) tree.io(fd, number -> LibC.pread(number, at0, want, at), path);
             if (n == 0) {
                 return -1;
             }
-            if (dst.hasArray()) {
-                memory.read(0, dst.array(), dst.arrayOffset() + dst.position(), n);
-                dst.position(dst.position() + n);
-            } else {
-                dst.put(memory.getByteBuffer(0, n));
-            }
+            dst.position(dst.position() + n);
             return n;
         }
+        NativeBuffer buffer = BUFFER.get();
+        int n = (int) tree.io(fd, number -> LibC.pread(number, buffer.address, want, at), path);
+        if (n == 0) {
+            return -1;
+        }
+        if (dst.hasArray()) {
+            buffer.bytes.get(0, dst.array(), dst.arrayOffset() + dst.position(), n);
+            dst.position(dst.position() + n);
+        } else {
+            dst.put(buffer.bytes.duplicate().limit(n));
+        }
+        return n;
     }
 
     @Override
@@ -115,32 +131,39 @@ final class FdChannel extends FileChannel {
         if (!writable) {
             throw new NonWritableChannelException();
         }
+        NativeBuffer buffer = src.isDirect() ? null : BUFFER.get();
         int total = 0;
-        try (Memory memory = new Memory(Math.max(1, Math.min(src.remaining(), CHUNK)))) {
-            while (src.hasRemaining()) {
-                int chunk = (int) Math.min(src.remaining(), memory.size());
+        while (src.hasRemaining()) {
+            int chunk = Math.min(src.remaining(), CHUNK);
+            Pointer from;
+            if (buffer == null) {
+                from = Native.getDirectBufferPointer(src).share(src.position());
+            } else {
                 if (src.hasArray()) {
-                    memory.write(0, src.array(), src.arrayOffset() + src.position(), chunk);
+                    buffer.bytes.put(0, src.array(), src.arrayOffset() + src.position(), chunk);
                 } else {
-                    ByteBuffer slice = src.slice();
-                    slice.limit(chunk);
-                    memory.getByteBuffer(0, chunk).put(slice);
+                    buffer.bytes.put(0, src, src.position(), chunk);
                 }
-                long offset = at + total;
-                int done = 0;
-                while (done < chunk) {
-                    int from = done;
-                    long n = tree.io(fd, number -> LibC.pwrite(number, memory.share(from), chunk - from, offset + from), path);
-                    if (n <= 0) {
-                        throw new IOException(path + ": the write made no progress");
-                    }
-                    done += (int) n;
-                }
-                src.position(src.position() + chunk);
-                total += chunk;
+                from = buffer.address;
             }
+            pwriteFully(from, chunk, at + total);
+            src.position(src.position() + chunk);
+            total += chunk;
         }
         return total;
+    }
+
+    private void pwriteFully(Pointer from, int chunk, long offset) throws IOException {
+        int done = 0;
+        while (done < chunk) {
+            int skip = done;
+            Pointer rest = skip == 0 ? from : from.share(skip);
+            long n = tree.io(fd, number -> LibC.pwrite(number, rest, chunk - skip, offset + skip), path);
+            if (n <= 0) {
+                throw new IOException(path + ": the write made no progress");
+            }
+            done += (int) n;
+        }
     }
 
     @Override
@@ -258,6 +281,12 @@ final class FdChannel extends FileChannel {
     @Override
     protected void implCloseChannel() {
         fd.close();
+    }
+
+    /** A native buffer of {@link #CHUNK} bytes and its address; freed by the garbage collector after its thread ends. */
+    private static final class NativeBuffer {
+        private final ByteBuffer bytes = ByteBuffer.allocateDirect(CHUNK);
+        private final Pointer address = Native.getDirectBufferPointer(bytes);
     }
 
     private void ensureOpen() throws ClosedChannelException {
