@@ -88,6 +88,8 @@ public class RegistryRestartIT {
         // The registry lists a running sliver with alice as its admin: deployed, and she runs commands in it.
         node.awaitOob(SYNC, info -> value(info, "phase").equals("READY"), "oob:info", slice);
         node.awaitOob(SYNC, sync -> value(sync, "result").startsWith("ok: 1 sliver(s)"), "oob:registry");
+        // The front end of a first boot makes its host keys before it listens: it may come after the sync.
+        node.awaitOob(UnpackedDistribution.BOOT, status -> status.status() == 0, "oob:status");
         assertEquals("inside the sliver\n", ssh(alice, slice, "cat /tmp/marker").stdout());
 
         // The registry goes down (once a sync failed, no later one succeeds: the snapshot stays as it is), then Karaf
