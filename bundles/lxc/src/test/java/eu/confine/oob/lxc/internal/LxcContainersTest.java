@@ -181,22 +181,10 @@ public class LxcContainersTest {
         String name = started();
         ContainerProcess console = containers.console(name, TerminalSize.DEFAULT, Map.of("TERM", "vt100"));
         Transcript out = new Transcript(console.stdout());
-        // busybox asks for Enter before it starts the console's shell.
-        int at = 0;
-        for (int attempt = 0; attempt < 20 && !out.text().contains("#"); attempt++) {
-            console.stdin().write("\r".getBytes(StandardCharsets.UTF_8));
-            console.stdin().flush();
-            try {
-                at = out.await("#", 0, Duration.ofMillis(500));
-            } catch (AssertionError notYet) {
-                at = 0;
-            }
-        }
-        console.stdin().write("echo con$((40+2))sole\r".getBytes(StandardCharsets.UTF_8));
-        console.stdin().flush();
+        int at = awaitPrompt(console, out);
+        type(console, "echo con$((40+2))sole\r");
         out.await("con42sole", at, Duration.ofSeconds(10));
-        console.stdin().write(new byte[] {1, 'q'});
-        console.stdin().flush();
+        type(console, "\u0001q");
         assertEquals(0, console.waitFor());
     }
 
