@@ -173,8 +173,10 @@ public class SwapRaceTest {
         assertEquals("host files unchanged", before,
                 HostileSliverTest.state(sliver.writableMarker) + HostileSliverTest.state(sliver.readableMarker));
         assertEquals("nothing created outside the tmp", outsideBefore, HostileSliverTest.list(sliver.outside));
-        assertTrue("no set-id bit on the race file", (Integer) Files.getAttribute(arena.resolve("race"), "unix:mode",
-                LinkOption.NOFOLLOW_LINKS) < 04000 || !Files.isRegularFile(arena.resolve("race"), LinkOption.NOFOLLOW_LINKS));
+        // unix:mode is the whole st_mode, file type included (a regular file is 0100xxx): look at the set-id bits only.
+        int mode = (Integer) Files.getAttribute(arena.resolve("race"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        assertTrue("no set-id bit on the race file, mode " + Integer.toOctalString(mode),
+                (mode & 06000) == 0 || !Files.isRegularFile(arena.resolve("race"), LinkOption.NOFOLLOW_LINKS));
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().startsWith("SliverSftpSubsystem") || thread.getName().startsWith("sliver-scp-")) {
                 thread.join(TimeUnit.SECONDS.toMillis(20));
