@@ -197,10 +197,15 @@ final class FdChannel extends FileChannel {
 
     @Override
     public long size() throws IOException {
+        return stat().size();
+    }
+
+    /** What the open descriptor says about the file now (a name lookup could meet another file). */
+    FileStat stat() throws IOException {
         ensureOpen();
         byte[] statx = new byte[FileStat.SIZE];
         tree.io(fd, number -> LibC.statx(number, new byte[1], LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, statx), path);
-        return FileStat.of(statx).size();
+        return FileStat.of(statx);
     }
 
     @Override

@@ -1,15 +1,19 @@
 package eu.confine.oob.sshd.files;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.scp.common.ScpHelper;
@@ -58,8 +62,7 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
     public void run() {
         int status = ScpAckInfo.OK;
         String message = "";
-        ScpHelper helper = new ScpHelper(getServerSession(), getInputStream(), getOutputStream(), view,
-                ScpOpener.INSTANCE, ScpTransferEventListener.EMPTY);
+        ScpHelper helper = new SliverScpHelper(getServerSession(), getInputStream(), getOutputStream(), view);
         try {
             if (request.upload()) {
                 helper.receive(getCommand(), helper.resolveLocalPath(request.path()), request.recursive(),
@@ -80,6 +83,20 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
             }
         } finally {
             onExit(status, message);
+        }
+    }
+
+    /** MINA's scp protocol code, sending each file through an {@link ScpSource} (the announced length is kept). */
+    private static final class SliverScpHelper extends ScpHelper {
+        SliverScpHelper(Session session, InputStream in, OutputStream out, FileSystem view) {
+            super(session, in, out, view, ScpOpener.INSTANCE, ScpTransferEventListener.EMPTY);
+        }
+
+        @Override
+        public void sendFile(Path local, boolean preserve, int bufferSize) throws IOException {
+            try (ScpSource source = ScpSource.open(local.normalize().toAbsolutePath())) {
+                sendStream(source, preserve, bufferSize);
+            }
         }
     }
 

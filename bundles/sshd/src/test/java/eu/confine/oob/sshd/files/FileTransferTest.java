@@ -151,6 +151,12 @@ public class FileTransferTest {
         Path back = local.resolve("tree-back");
         clients.scp(true, "-r", clients.remote("tmp/tree"), back.toString()).check("scp -O -r down");
         assertEquals("in a tree\n", Files.readString(back.resolve("sub/f.txt")));
+        Host.check("touch", "-m", "-d", "2001-02-03 04:05:06 UTC", up.toString());
+        Host.check("chmod", "0640", up.toString());
+        Path kept = local.resolve("kept.txt");
+        clients.scp(true, "-p", clients.remote("tmp/tree/sub/f.txt"), kept.toString()).check("scp -O -p down");
+        assertEquals("the sliver's modification time", Files.getLastModifiedTime(up), Files.getLastModifiedTime(kept));
+        assertEquals("the sliver's mode", "rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
     }
 
     @Test

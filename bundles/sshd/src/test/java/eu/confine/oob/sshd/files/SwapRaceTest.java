@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +185,63 @@ public class SwapRaceTest {
             }
         }
         clients.sftp("ls tmp/arena").check("the server still answers");
+    }
+
+    /**
+     * The sliver shrinks and regrows a file while legacy scp sends it. The protocol announces a length before
+     * the data, so the server must send exactly that many bytes: a short count left the client waiting for
+     * the rest and the server waiting for the client's answer, both until the deadline.
+     */
+    @Test
+    public void legacyScpDownloadsOfAFileThatChangesSizeEndEveryTime() throws Exception {
+        Path arena = Files.createDirectory(sliver.tmp("resizing"));
+        Path changing = arena.resolve("changing");
+        Files.write(changing, new byte[0]);
+        Path local = Files.createDirectory(sliver.base.resolve("resized"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger rewrites = new AtomicInteger();
+        Thread resizing = new Thread(() -> {
+            byte[] block = new byte[64 * 1024];
+            java.util.Arrays.fill(block, (byte) 'x');
+            while (!stop.get()) {
+                try (var out = java.nio.channels.FileChannel.open(changing, StandardOpenOption.WRITE)) {
+                    out.truncate(0);
+                    for (int k = 0; k < 1 + rewrites.get() % 16; k++) {
+                        out.write(java.nio.ByteBuffer.wrap(block));
+                    }
+                    rewrites.incrementAndGet();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, "sliver-resizer");
+        resizing.start();
+        int completed = 0;
+        int reported = 0;
+        try {
+            for (int i = 0; i < 40; i++) {
+                Path copy = local.resolve("copy-" + i);
+                Host.Result result = clients.scp(true, clients.remote("tmp/resizing/changing"), copy.toString());
+                assertNotEquals("scp -O download " + i + " was killed at its deadline: " + result.err(), -1, result.status());
+                if (result.status() == 0) {
+                    byte[] got = Files.readAllBytes(copy);
+                    for (byte b : got) {
+                        assertEquals("download " + i + " holds only the sliver's bytes", (byte) 'x', b);
+                    }
+                    completed++;
+                } else {
+                    assertTrue("download " + i + " says which file changed: " + result.err(), result.err().contains("changing"));
+                    reported++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            resizing.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertTrue("the sliver rewrote the file under the client (" + rewrites.get() + ")", rewrites.get() > 40);
+        assertTrue("control: some downloads went through (" + completed + " of 40, " + reported + " reported a change)",
+                completed > 0);
+        clients.sftp("ls tmp/resizing").check("the server still answers");
     }
 
     /** The hostile sliver: renames prepared entries over {@code race}, round after round. */
