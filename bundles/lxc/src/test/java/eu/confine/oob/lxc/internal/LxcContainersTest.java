@@ -84,6 +84,19 @@ public class LxcContainersTest {
     }
 
     @Test
+    public void onlyTheWholeNameExists() throws IOException {
+        String name = create(null);
+        // "oobtest-1234abcd": the same name with a dot in place of its dash must not match it as a pattern would.
+        String dotted = name.replace('-', '.');
+
+        assertTrue("control", containers.exists(name));
+        assertFalse(containers.exists(dotted));
+        assertFalse(containers.exists(name.substring(0, name.length() - 1)));
+        assertFalse(containers.exists(name + "0"));
+        assertFalse(containers.isRunning(dotted));
+    }
+
+    @Test
     public void badNamesAreRefusedBeforeAnyTool() {
         // With a missing lxcpath every tool run would fail differently; the name check comes first.
         LxcContainers broken = new LxcContainers("/nonexistent/lxc", Duration.ofSeconds(5));
