@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.After;
 import org.junit.Before;
@@ -62,6 +63,12 @@ public class SliverAccountsTest {
         assertEquals("oobtuser1:x:" + uid() + ":" + gid("oobtuser1") + ":confine-oob sliver of slice oobtuser1:" + home + ":/bin/sh",
                 getent("passwd", "oobtuser1"));
         assertEquals("*", getent("shadow", "oobtuser1").split(":")[1]);
+        for (String ranges : List.of("/etc/subuid", "/etc/subgid")) {
+            if (Files.exists(Path.of(ranges))) {
+                assertFalse("no subordinate id range in " + ranges,
+                        Files.readAllLines(Path.of(ranges)).stream().anyMatch(line -> line.startsWith("oobtuser1:")));
+            }
+        }
         assertEquals("oobtuser1 " + GROUP, HostCommand.of("id", "-nG", "oobtuser1").check().strip());
         assertEquals("root:oobtuser1 750 directory", stat(home));
         assertEquals("root:oobtuser1 750 directory", stat(home.resolve(".ssh")));
