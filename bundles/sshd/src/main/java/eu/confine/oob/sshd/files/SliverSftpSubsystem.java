@@ -15,9 +15,13 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelOutputStream;
 import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.BufferUtils;
 import org.apache.sshd.common.util.io.IoUtils;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.session.ServerSession;
@@ -49,6 +53,7 @@ final class SliverSftpSubsystem extends SftpSubsystem {
 
     private final SliverFileSystem view;
     private final String sliceId;
+    private ChannelOutputStream replies;
 
     SliverSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, SliverFileSystem view,
             String sliceId, int maxOpenHandles) {
@@ -68,6 +73,37 @@ final class SliverSftpSubsystem extends SftpSubsystem {
     public void setFileSystem(FileSystem fileSystem) {
         if (fileSystem != view) {
             LOG.debug("slice {}: SFTP keeps the sliver's file view, not {}", sliceId, fileSystem);
+        }
+    }
+
+    /**
+     * Replies leave through a blocking channel stream written from this subsystem's own thread, packed like
+     * OpenSSH packs them. MINA's asynchronous stream sent each reply as its own packets, one packet per write
+     * completion: a 32 KiB read reply became a 32 KiB packet and a 13-byte one, and the next reply waited for
+     * both socket completions before it was even encrypted. Here replies fill whole packets, each is encrypted
+     * and queued at once up to the client's window (the thread waits for window space at most the server's
+     * idle timeout, {@code WAIT_FOR_SPACE_TIMEOUT}), and a partial packet leaves as soon as no request is waiting
+     * (see {@link #process}).
+     */
+    @Override
+    public void setIoOutputStream(IoOutputStream asynchronous) {
+        ChannelSession channel = getServerChannelSession();
+        replies = new ChannelOutputStream(channel, channel.getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, false);
+    }
+
+    @Override
+    protected void send(Buffer buffer) throws IOException {
+        BufferUtils.updateLengthPlaceholder(buffer, 0);
+        replies.write(buffer.array(), buffer.rpos(), buffer.available());
+    }
+
+    /** Sends what is buffered once no further request waits: the replies to a burst of requests share packets. */
+    @Override
+    protected void process(Buffer buffer) throws IOException {
+        super.process(buffer);
+        Buffer next = requests.peek();
+        if (next == null || next == CLOSE) {
+            replies.flush();
         }
     }
 

@@ -23,6 +23,7 @@ import org.apache.sshd.common.mac.Mac;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
@@ -91,6 +92,10 @@ final class ServerSetup {
         // As OpenSSH's sshd: no Nagle delay. MINA's default (false) holds back the second of two small writes until
         // the first is acknowledged, which costs a delayed-ACK wait in request/response traffic (SFTP of small files).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
+        // The limits@openssh.com reply tells OpenSSH's clients the handle limit the subsystem enforces (they size
+        // their request pipeline by it). The read limit stays MINA's 63 KiB: OpenSSH's 255 KiB made scp downloads
+        // slower here (one reply of eight packets at a time), and sshfs asks for 32 KiB anyway.
+        SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(server, settings.maxOpenHandles());
         return server;
     }
 

@@ -16,6 +16,10 @@ import java.util.EnumSet;
 import java.util.List;
 
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHLimitsExtensionInfo;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -64,6 +68,19 @@ public class LimitsTest {
                 SshResult refused = Ssh.run(with(NODE.ssh(a, keyA), "echo ok"), "", LIMIT);
                 assertEquals(refused.toString(), 255, refused.status());
             }
+        }
+    }
+
+    @Test
+    public void sftpLimitsReplyNamesTheConfiguredHandleLimit() throws Exception {
+        // OpenSSH's sftp, scp and sshfs size their request pipeline by this reply: it must be the enforced limit.
+        NODE.start(NODE.settings());
+        a.mountTmp();
+        try (ClientSession session = mina.login(a.user, NODE.port(), keyA);
+             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+            OpenSSHLimitsExtensionInfo limits = sftp.getExtension(OpenSSHLimitsExtension.class).limits();
+            assertEquals(256, limits.maxOpenHandles);
+            assertTrue("reads of at least 32 KiB: " + limits.maxReadLength, limits.maxReadLength >= 32 * 1024);
         }
     }
 
