@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,11 +43,12 @@ final class ScpSource implements ScpSourceStreamResolver, Closeable {
 
     /** Opens a regular file of the sliver's view (never a link, a FIFO or a device) and reads its description. */
     static ScpSource open(Path path) throws IOException {
-        FdChannel channel = (FdChannel) path.getFileSystem().provider().newFileChannel(path, Set.of(StandardOpenOption.READ));
+        FileChannel opened = path.getFileSystem().provider().newFileChannel(path, Set.of(StandardOpenOption.READ));
         try {
+            FdChannel channel = (FdChannel) opened;
             return new ScpSource(path, channel, channel.stat());
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            opened.close();
             throw e;
         }
     }
@@ -120,6 +122,9 @@ final class ScpSource implements ScpSourceStreamResolver, Closeable {
         public int read(byte[] b, int off, int len) throws IOException {
             if (sent >= length) {
                 return -1;
+            }
+            if (len == 0) {
+                return 0;
             }
             int want = (int) Math.min(len, length - sent);
             int got = shortfall == null ? readFile(ByteBuffer.wrap(b, off, want)) : -1;

@@ -81,9 +81,9 @@ final class SliverSftpSubsystem extends SftpSubsystem {
      * OpenSSH packs them. MINA's asynchronous stream sent each reply as its own packets, one packet per write
      * completion: a 32 KiB read reply became a 32 KiB packet and a 13-byte one, and the next reply waited for
      * both socket completions before it was even encrypted. Here replies fill whole packets, each is encrypted
-     * and queued at once up to the client's window (the thread waits for window space at most the server's
-     * idle timeout, {@code WAIT_FOR_SPACE_TIMEOUT}), and a partial packet leaves as soon as no request is waiting
-     * (see {@link #process}).
+     * and queued at once up to the client's window (each wait for window space lasts at most the server's idle
+     * timeout, {@code WAIT_FOR_SPACE_TIMEOUT}; a closed channel ends it at once), and a partial packet leaves as
+     * soon as no request is waiting (see {@link #process}) or the subsystem ends (see {@link #closeAllHandles}).
      */
     @Override
     public void setIoOutputStream(IoOutputStream asynchronous) {
@@ -105,6 +105,21 @@ final class SliverSftpSubsystem extends SftpSubsystem {
         if (next == null || next == CLOSE) {
             replies.flush();
         }
+    }
+
+    /**
+     * Sends the replies still buffered before the subsystem ends: {@code run} calls this on its way out, before
+     * it reports the exit, also when the client's EOF emptied the queue right after {@link #process} saw a
+     * request waiting, or when a request failed.
+     */
+    @Override
+    protected void closeAllHandles() {
+        try {
+            replies.flush();
+        } catch (IOException e) {
+            LOG.debug("slice {}: last SFTP replies not delivered: {}", sliceId, e.getMessage());
+        }
+        super.closeAllHandles();
     }
 
     @Override

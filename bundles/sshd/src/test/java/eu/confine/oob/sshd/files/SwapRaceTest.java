@@ -218,8 +218,11 @@ public class SwapRaceTest {
         resizing.start();
         int completed = 0;
         int reported = 0;
+        int downloads = 0;
         try {
-            for (int i = 0; i < 40; i++) {
+            // Until both outcomes were seen a few times (a download meets a shrinking file about one time in six).
+            for (int i = 0; i < 400 && (i < 40 || completed < 3 || reported < 3); i++) {
+                downloads++;
                 Path copy = local.resolve("copy-" + i);
                 Host.Result result = clients.scp(true, clients.remote("tmp/resizing/changing"), copy.toString());
                 assertNotEquals("scp -O download " + i + " was killed at its deadline: " + result.err(), -1, result.status());
@@ -239,8 +242,8 @@ public class SwapRaceTest {
             resizing.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertTrue("the sliver rewrote the file under the client (" + rewrites.get() + ")", rewrites.get() > 40);
-        assertTrue("control: some downloads went through (" + completed + " of 40, " + reported + " reported a change)",
-                completed > 0);
+        assertTrue("control: some downloads went through (" + completed + " of " + downloads + ")", completed >= 3);
+        assertTrue("some downloads met a shrinking file and said so (" + reported + " of " + downloads + ")", reported >= 3);
         clients.sftp("ls tmp/resizing").check("the server still answers");
     }
 
