@@ -62,7 +62,7 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
     public void run() {
         int status = ScpAckInfo.OK;
         String message = "";
-        ScpHelper helper = new SliverScpHelper(getServerSession(), getInputStream(), getOutputStream(), view);
+        SliverScpHelper helper = new SliverScpHelper(getServerSession(), getInputStream(), getOutputStream(), view);
         try {
             if (request.upload()) {
                 helper.receive(getCommand(), helper.resolveLocalPath(request.path()), request.recursive(),
@@ -70,6 +70,11 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
             } else {
                 helper.send(List.of(request.path()), request.recursive(), request.preserve(),
                         BUFFER_SIZE);
+                if (helper.incomplete != null) {
+                    status = ScpAckInfo.WARNING;
+                    message = helper.incomplete;
+                    LOG.info("slice {}: scp from {}: {}", sliceId, Printable.of(request.path()), message);
+                }
             }
         } catch (IOException | RuntimeException e) {
             status = ScpAckInfo.ERROR;
@@ -88,14 +93,27 @@ final class ScpFileCommand extends AbstractFileSystemCommand {
 
     /** MINA's scp protocol code, sending each file through an {@link ScpSource} (the announced length is kept). */
     private static final class SliverScpHelper extends ScpHelper {
+        /** The first file sent incomplete (the command then exits 1), or null. */
+        String incomplete;
+
         SliverScpHelper(Session session, InputStream in, OutputStream out, FileSystem view) {
             super(session, in, out, view, ScpOpener.INSTANCE, ScpTransferEventListener.EMPTY);
         }
 
+        /**
+         * As OpenSSH's scp: a file sent padded is followed by a warning in place of the OK; the client prints it,
+         * answers, and the other files of a recursive transfer still go.
+         */
         @Override
         public void sendFile(Path local, boolean preserve, int bufferSize) throws IOException {
             try (ScpSource source = ScpSource.open(local.normalize().toAbsolutePath())) {
                 sendStream(source, preserve, bufferSize);
+            } catch (ScpSource.Shortfall e) {
+                sendWarning("scp: " + e.getMessage());
+                readAck(false);
+                if (incomplete == null) {
+                    incomplete = e.getMessage();
+                }
             }
         }
     }

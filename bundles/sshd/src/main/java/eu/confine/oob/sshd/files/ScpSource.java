@@ -25,8 +25,8 @@ import org.apache.sshd.scp.common.helpers.ScpTimestampCommandDetails;
  * the length from a path lookup and then copies the file to its end, so a sliver that shrinks or grows the
  * file in between desynchronises the stream: a short copy leaves the client waiting for bytes that never
  * come and the server waiting for the client's answer. Like OpenSSH's scp, a file that ends early is padded
- * with zeros to the announced length and the transfer then ends with an error instead of the final OK; a
- * file that grew is sent up to the announced length.
+ * with zeros to the announced length and reported in place of the final OK ({@link Shortfall}); a file that
+ * grew is sent up to the announced length.
  */
 final class ScpSource implements ScpSourceStreamResolver, Closeable {
 
@@ -84,12 +84,12 @@ final class ScpSource implements ScpSourceStreamResolver, Closeable {
         return new AnnouncedLength(length);
     }
 
-    /** Ends the file with an error instead of the OK when it could not deliver the announced length. */
+    /** Reports, in place of the final OK, a file that could not deliver the announced length. */
     @Override
     public void closeSourceStream(Session session, long length, Set<PosixFilePermission> permissions, InputStream stream)
-            throws IOException {
+            throws Shortfall {
         if (shortfall != null) {
-            throw shortfall;
+            throw new Shortfall(ScpFileCommand.describe(shortfall), shortfall);
         }
     }
 
@@ -101,6 +101,15 @@ final class ScpSource implements ScpSourceStreamResolver, Closeable {
     @Override
     public String toString() {
         return path.toString();
+    }
+
+    /** The file was sent padded with zeros to its announced length: it ended early or could not be read. */
+    static final class Shortfall extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Shortfall(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     /** The file's bytes from offset 0, exactly {@code length} of them: zeros after an early end or a read error. */

@@ -6,6 +6,8 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -195,31 +198,11 @@ public class SwapRaceTest {
     @Test
     public void legacyScpDownloadsOfAFileThatChangesSizeEndEveryTime() throws Exception {
         Path arena = Files.createDirectory(sliver.tmp("resizing"));
-        Path changing = arena.resolve("changing");
-        Files.write(changing, new byte[0]);
         Path local = Files.createDirectory(sliver.base.resolve("resized"));
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger rewrites = new AtomicInteger();
-        Thread resizing = new Thread(() -> {
-            byte[] block = new byte[64 * 1024];
-            java.util.Arrays.fill(block, (byte) 'x');
-            while (!stop.get()) {
-                try (var out = java.nio.channels.FileChannel.open(changing, StandardOpenOption.WRITE)) {
-                    out.truncate(0);
-                    for (int k = 0; k < 1 + rewrites.get() % 16; k++) {
-                        out.write(java.nio.ByteBuffer.wrap(block));
-                    }
-                    rewrites.incrementAndGet();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "sliver-resizer");
-        resizing.start();
         int completed = 0;
         int reported = 0;
         int downloads = 0;
-        try {
+        try (Resizer resizer = new Resizer(arena.resolve("changing"))) {
             // Until both outcomes were seen a few times (a download meets a shrinking file about one time in six).
             for (int i = 0; i < 400 && (i < 40 || completed < 3 || reported < 3); i++) {
                 downloads++;
@@ -227,24 +210,94 @@ public class SwapRaceTest {
                 Host.Result result = clients.scp(true, clients.remote("tmp/resizing/changing"), copy.toString());
                 assertNotEquals("scp -O download " + i + " was killed at its deadline: " + result.err(), -1, result.status());
                 if (result.status() == 0) {
-                    byte[] got = Files.readAllBytes(copy);
-                    for (byte b : got) {
-                        assertEquals("download " + i + " holds only the sliver's bytes", (byte) 'x', b);
-                    }
+                    assertOnlyX("download " + i, Files.readAllBytes(copy));
                     completed++;
                 } else {
-                    assertTrue("download " + i + " says which file changed: " + result.err(), result.err().contains("changing"));
+                    assertTrue("download " + i + " says which file changed: " + result.err(),
+                            result.err().contains("changing: file changed size"));
                     reported++;
                 }
             }
-        } finally {
-            stop.set(true);
-            resizing.join(TimeUnit.SECONDS.toMillis(30));
+            assertTrue("the sliver rewrote the file under the client (" + resizer.rewrites.get() + ")", resizer.rewrites.get() > 40);
         }
-        assertTrue("the sliver rewrote the file under the client (" + rewrites.get() + ")", rewrites.get() > 40);
         assertTrue("control: some downloads went through (" + completed + " of " + downloads + ")", completed >= 3);
         assertTrue("some downloads met a shrinking file and said so (" + reported + " of " + downloads + ")", reported >= 3);
         clients.sftp("ls tmp/resizing").check("the server still answers");
+    }
+
+    /**
+     * A recursive legacy download of a directory in which one file shrinks: as with OpenSSH's scp, that file is
+     * reported and every other file of the tree still arrives whole.
+     */
+    @Test
+    public void recursiveLegacyScpCarriesOnAfterAFileThatShrank() throws Exception {
+        Path tree = Files.createDirectory(sliver.tmp("tree-resizing"));
+        Map<String, String> steady = new TreeMap<>();
+        for (int k = 0; k < 12; k++) {
+            steady.put("steady-" + k, "steady file " + k + "\n");
+            Files.writeString(tree.resolve("steady-" + k), steady.get("steady-" + k));
+        }
+        Path local = Files.createDirectory(sliver.base.resolve("tree-copies"));
+        boolean seen = false;
+        try (Resizer resizer = new Resizer(tree.resolve("changing"))) {
+            for (int i = 0; i < 400 && !seen; i++) {
+                Path copy = local.resolve("copy-" + i);
+                Host.Result result = clients.scp(true, "-r", clients.remote("tmp/tree-resizing"), copy.toString());
+                assertNotEquals("scp -O -r " + i + " was killed at its deadline: " + result.err(), -1, result.status());
+                if (result.status() != 0) {
+                    assertTrue("download " + i + " names the file: " + result.err(), result.err().contains("changing: file changed size"));
+                    seen = true;
+                }
+                for (Map.Entry<String, String> file : steady.entrySet()) {
+                    assertEquals("download " + i + ": " + file.getKey(), file.getValue(), Files.readString(copy.resolve(file.getKey())));
+                }
+                if (result.status() == 0) {
+                    assertOnlyX("download " + i + ": the changing file", Files.readAllBytes(copy.resolve("changing")));
+                }
+            }
+        }
+        assertTrue("a recursive download met the shrinking file", seen);
+    }
+
+    /** Bytes of the resized file as the client got them: the sliver's 'x', or zeros where it ended early. */
+    private static void assertOnlyX(String what, byte[] got) {
+        for (byte b : got) {
+            if (b != 'x') {
+                throw new AssertionError(what + " holds a byte the sliver never wrote: " + b);
+            }
+        }
+    }
+
+    /** The hostile sliver: truncates a file and writes it again (1 to 16 blocks of 64 KiB of 'x'), round after round. */
+    private static final class Resizer implements AutoCloseable {
+        final AtomicInteger rewrites = new AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Resizer(Path file) throws IOException {
+            Files.write(file, new byte[0]);
+            thread = new Thread(() -> {
+                ByteBuffer block = ByteBuffer.wrap("x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII));
+                while (!stop.get()) {
+                    try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        out.truncate(0);
+                        for (int k = 0; k < 1 + rewrites.get() % 16; k++) {
+                            out.write(block.rewind());
+                        }
+                        rewrites.incrementAndGet();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "sliver-resizer");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
     }
 
     /** The hostile sliver: renames prepared entries over {@code race}, round after round. */
