@@ -181,11 +181,9 @@ public class SwapRaceTest {
         int mode = (Integer) Files.getAttribute(arena.resolve("race"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
         assertTrue("no set-id bit on the race file, mode " + Integer.toOctalString(mode),
                 (mode & 06000) == 0 || !Files.isRegularFile(arena.resolve("race"), LinkOption.NOFOLLOW_LINKS));
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("SliverSftpSubsystem") || thread.getName().startsWith("sliver-scp-")) {
-                thread.join(TimeUnit.SECONDS.toMillis(20));
-                assertFalse("server thread " + thread.getName() + " still running after its client left", thread.isAlive());
-            }
+        for (Thread thread : ServerThreads.now()) {
+            thread.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse("server thread " + thread.getName() + " still running after its client left", thread.isAlive());
         }
         clients.sftp("ls tmp/arena").check("the server still answers");
     }
