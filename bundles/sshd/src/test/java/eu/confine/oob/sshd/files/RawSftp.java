@@ -33,7 +33,13 @@ final class RawSftp implements AutoCloseable {
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         client.start();
-        session = client.connect(sliver.user, "127.0.0.1", server.port()).verify(TIMEOUT).getSession();
+        session = login(client, server, sliver);
+        sftp = SftpClientFactory.instance().createSftpClient(session);
+    }
+
+    /** A session of the sliver's user on the test server, logged in with the test key. */
+    static ClientSession login(SshClient client, TestSshServer server, SliverFixture sliver) throws IOException {
+        ClientSession session = client.connect(sliver.user, "127.0.0.1", server.port()).verify(TIMEOUT).getSession();
         try (InputStream in = Files.newInputStream(server.clientKey)) {
             KeyPair key = SecurityUtils.loadKeyPairIdentities(null, null, in, FilePasswordProvider.EMPTY).iterator().next();
             session.addPublicKeyIdentity(key);
@@ -41,7 +47,7 @@ final class RawSftp implements AutoCloseable {
             throw new IOException(e);
         }
         session.auth().verify(TIMEOUT);
-        sftp = SftpClientFactory.instance().createSftpClient(session);
+        return session;
     }
 
     /** Sends an SSH_FXP_EXTENDED request and returns the status code of the answer (-1 if not a status). */

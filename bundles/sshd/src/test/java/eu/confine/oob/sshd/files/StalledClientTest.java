@@ -5,11 +5,8 @@ import static org.junit.Assert.assertFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,10 +18,8 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.junit.AfterClass;
@@ -70,7 +65,7 @@ public class StalledClientTest {
         client.start();
         StallingOutput received = new StallingOutput();
         try {
-            ClientSession session = login(client);
+            ClientSession session = RawSftp.login(client, server, sliver);
             ChannelSubsystem channel = session.createSubsystemChannel("sftp");
             channel.setOut(received);
             channel.setErr(OutputStream.nullOutputStream());
@@ -124,18 +119,6 @@ public class StalledClientTest {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         throw new AssertionError("no SFTP subsystem thread came to wait for window space: " + ServerThreads.now());
-    }
-
-    private static ClientSession login(SshClient client) throws IOException {
-        ClientSession session = client.connect(sliver.user, "127.0.0.1", server.port()).verify(TIMEOUT).getSession();
-        try (InputStream in = Files.newInputStream(server.clientKey)) {
-            KeyPair key = SecurityUtils.loadKeyPairIdentities(null, null, in, FilePasswordProvider.EMPTY).iterator().next();
-            session.addPublicKeyIdentity(key);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
-        session.auth().verify(TIMEOUT);
-        return session;
     }
 
     /** One SFTP packet: length, type, then what {@code body} puts. */
