@@ -22,8 +22,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -31,6 +31,9 @@ import org.junit.Test;
  * to the sliver's tmp, files owned by the sliver user and never set-id.
  */
 public class FileTransferTest {
+
+    @ClassRule
+    public static final SliverServer NODE = new SliverServer(64);
 
     private static SliverFixture sliver;
     private static TestSshServer server;
@@ -40,8 +43,8 @@ public class FileTransferTest {
 
     @BeforeClass
     public static void start() throws IOException {
-        sliver = new SliverFixture();
-        server = new TestSshServer(sliver, 64);
+        sliver = NODE.sliver();
+        server = NODE.server();
         clients = new Clients(server, sliver);
         local = Files.createDirectory(sliver.base.resolve("local"));
         payload = local.resolve("payload.bin");
@@ -50,15 +53,6 @@ public class FileTransferTest {
         Files.write(payload, bytes);
     }
 
-    @AfterClass
-    public static void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (sliver != null) {
-            sliver.close();
-        }
-    }
 
     @Test
     public void sftpShowsOnlyTmpAtTheRootAndWorksInside() throws IOException {

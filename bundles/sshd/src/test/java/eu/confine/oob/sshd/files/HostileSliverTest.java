@@ -38,8 +38,8 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.After;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -53,6 +53,9 @@ public class HostileSliverTest {
     private static final List<String> LINKS = List.of(
             "link-readable", "link-writable", "link-root-marker", "link-shadow", "link-root", "link-up", "link-dir", "link-home");
 
+    @ClassRule
+    public static final SliverServer NODE = new SliverServer(MAX_HANDLES);
+
     private static SliverFixture sliver;
     private static TestSshServer server;
     private static Clients clients;
@@ -64,8 +67,8 @@ public class HostileSliverTest {
 
     @BeforeClass
     public static void plant() throws IOException {
-        sliver = new SliverFixture();
-        server = new TestSshServer(sliver, MAX_HANDLES);
+        sliver = NODE.sliver();
+        server = NODE.server();
         clients = new Clients(server, sliver);
         local = Files.createDirectory(sliver.base.resolve("local"));
         upload = Files.writeString(local.resolve("upload.txt"), "uploaded by the admin\n");
@@ -97,15 +100,6 @@ public class HostileSliverTest {
         rootBefore = list(sliver.rootOnlyMarker.getParent());
     }
 
-    @AfterClass
-    public static void clean() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (sliver != null) {
-            sliver.close();
-        }
-    }
 
     @After
     public void hostUntouched() throws IOException {

@@ -22,8 +22,8 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.common.SftpConstants;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -36,24 +36,18 @@ public class StalledClientTest {
     private static final int CLIENT_WINDOW = 64 * 1024;
     private static final int READ_LENGTH = 32 * 1024;
 
+    @ClassRule
+    public static final SliverServer NODE = new SliverServer(64);
+
     private static SliverFixture sliver;
     private static TestSshServer server;
 
     @BeforeClass
     public static void start() throws IOException {
-        sliver = new SliverFixture();
-        server = new TestSshServer(sliver, 64);
+        sliver = NODE.sliver();
+        server = NODE.server();
     }
 
-    @AfterClass
-    public static void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (sliver != null) {
-            sliver.close();
-        }
-    }
 
     @Test
     public void subsystemThreadWaitingForWindowSpaceEndsWithTheConnection() throws Exception {

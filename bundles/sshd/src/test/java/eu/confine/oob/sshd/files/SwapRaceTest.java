@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -46,26 +46,20 @@ public class SwapRaceTest {
     private static final int RAW_ROUNDS = 150;
     private static final String REGULAR = "regular race content\n";
 
+    @ClassRule
+    public static final SliverServer NODE = new SliverServer(64);
+
     private static SliverFixture sliver;
     private static TestSshServer server;
     private static Clients clients;
 
     @BeforeClass
     public static void start() throws IOException {
-        sliver = new SliverFixture();
-        server = new TestSshServer(sliver, 64);
+        sliver = NODE.sliver();
+        server = NODE.server();
         clients = new Clients(server, sliver);
     }
 
-    @AfterClass
-    public static void stop() throws IOException {
-        if (server != null) {
-            server.close();
-        }
-        if (sliver != null) {
-            sliver.close();
-        }
-    }
 
     @Test
     public void noClientReachesTheHostWhileTheSliverSwapsLinksAndFifos() throws Exception {
