@@ -31,6 +31,7 @@ import org.junit.Test;
 
 import eu.confine.oob.api.host.HostCommand;
 import eu.confine.oob.api.host.MountTable;
+import eu.confine.oob.itests.support.TestKey;
 import eu.confine.oob.itests.support.TestSlivers;
 import eu.confine.oob.itests.support.UnpackedDistribution;
 import eu.confine.oob.itests.support.UnpackedDistribution.Result;
@@ -465,10 +466,7 @@ public class CrashRecoveryIT {
 
     /** A new ed25519 public key line with the slice id in its comment. */
     private String newPublicKey(String name) throws IOException {
-        Path keys = Files.createDirectories(node.state().resolve("keys"));
-        Path key = keys.resolve(name);
-        HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "admin@" + name, "-f", key.toString()).check();
-        return Files.readString(keys.resolve(name + ".pub")).strip();
+        return TestKey.generate(node.state().resolve("keys"), name, "admin@" + name).publicLine();
     }
 
     private static List<String> entries(Path directory) {

@@ -22,6 +22,7 @@ import org.junit.Test;
 
 import eu.confine.oob.api.host.HostCommand;
 import eu.confine.oob.api.host.MountTable;
+import eu.confine.oob.itests.support.TestKey;
 import eu.confine.oob.itests.support.TestSlivers;
 import eu.confine.oob.itests.support.UnpackedDistribution;
 import eu.confine.oob.itests.support.UnpackedDistribution.Result;
@@ -91,17 +92,16 @@ public class DistributionIT {
     public void aBurstOfSliversIsDeployedAndRemovedWithOneCommandEach() throws Exception {
         String container = slivers.create();
         List<String> slices = IntStream.range(0, 12).mapToObj(i -> slivers.newName()).toList();
-        Path keys = node.base().resolve("burst-admin");
-        HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "burst@it", "-f", keys.toString()).check();
+        Path keys = TestKey.generate(node.base(), "burst-admin", "burst@it").publicKeyFile();
         List<String> expectedReady = slices.stream().map(slice -> "slice " + slice + ": READY").toList();
 
-        Result badOne = oob(burst(List.of("oob:deploy", "--container", container, "--keys-file", keys + ".pub"),
+        Result badOne = oob(burst(List.of("oob:deploy", "--container", container, "--keys-file", keys.toString()),
                 List.of(slices.get(0), "Bad;id")));
         assertEquals(badOne.err(), 1, badOne.status());
         assertFalse("a burst with one bad slice id posts nothing", Files.exists(node.records().resolve(slices.get(0) + ".sliver")));
 
         Result deployed = oob(burst(List.of("oob:deploy", "--timeout", "120", "--container", container, "--keys-file",
-                keys + ".pub"), slices));
+                keys.toString()), slices));
         assertEquals(deployed.err(), 0, deployed.status());
         assertEquals(expectedReady, deployed.out().lines().toList());
         for (String slice : slices) {

@@ -55,6 +55,7 @@ import eu.confine.oob.api.registry.RegistrySync;
 import eu.confine.oob.itests.support.FixtureRegistry;
 import eu.confine.oob.itests.support.OobTestSupport;
 import eu.confine.oob.itests.support.ShellResult;
+import eu.confine.oob.itests.support.TestKey;
 
 /**
  * The registry follower in our distribution against a CONFINE registry served from inside the container
@@ -104,9 +105,9 @@ public class RegistryIT extends OobTestSupport {
         slivers.start(slice);
         Files.writeString(slivers.rootfs(slice).resolve("tmp/precious"), "results\n");
         Path keyDirectory = Files.createDirectories(Path.of(System.getProperty("karaf.data"), "registry-it", "client-keys"));
-        SshKey alice = SshKey.generate(keyDirectory, "alice");
-        SshKey bob = SshKey.generate(keyDirectory, "bob");
-        SshKey carol = SshKey.generate(keyDirectory, "carol");
+        TestKey alice = TestKey.generate(keyDirectory, "alice", "alice@itest");
+        TestKey bob = TestKey.generate(keyDirectory, "bob", "bob@itest");
+        TestKey carol = TestKey.generate(keyDirectory, "carol", "carol@itest");
         listen();
         registry = new FixtureRegistry(number, "itest");
         registry.user(10, "alice", true, alice.publicLine());
@@ -238,24 +239,13 @@ public class RegistryIT extends OobTestSupport {
         assertEquals(255, ssh(alice, slice, "true").status());
     }
 
-    /** A key pair made with ssh-keygen, the private key in a root-only file. */
-    private record SshKey(Path privateKey, String publicLine) {
-        static SshKey generate(Path directory, String name) throws IOException {
-            Path key = directory.resolve(name);
-            Files.deleteIfExists(key);
-            Files.deleteIfExists(directory.resolve(name + ".pub"));
-            HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name + "@itest", "-f", key.toString()).check();
-            return new SshKey(key, Files.readString(directory.resolve(name + ".pub")).strip());
-        }
-    }
-
     /** Runs a command in the sliver through our SSH front end with the real OpenSSH client; 255 means refused. */
-    private HostCommand.Result ssh(SshKey key, String slice, String... command) {
+    private HostCommand.Result ssh(TestKey key, String slice, String... command) {
         return HostCommand.of(sshArgv(key, slice, command)).timeout(Duration.ofSeconds(30)).run();
     }
 
     /** Starts {@code sftp} in batch mode with these commands, at most 800 kbit/s (100 KB/s) per transfer. */
-    private Process sftpSession(SshKey key, String slice, String commands) throws IOException {
+    private Process sftpSession(TestKey key, String slice, String commands) throws IOException {
         String listen = sshFrontEnd().status().listenAddress();
         Process sftp = new ProcessBuilder("sftp", "-F", "/dev/null", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10",
@@ -273,12 +263,12 @@ public class RegistryIT extends OobTestSupport {
     }
 
     /** Starts an SSH session that stays open until the front end ends it. */
-    private Process sshSession(SshKey key, String slice, String... command) throws IOException {
+    private Process sshSession(TestKey key, String slice, String... command) throws IOException {
         return new ProcessBuilder(sshArgv(key, slice, command)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private String[] sshArgv(SshKey key, String slice, String... command) {
+    private String[] sshArgv(TestKey key, String slice, String... command) {
         String listen = sshFrontEnd().status().listenAddress();
         List<String> argv = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",

@@ -22,6 +22,7 @@ import eu.confine.oob.api.SliceId;
 import eu.confine.oob.api.host.HostCommand;
 import eu.confine.oob.api.host.MountTable;
 import eu.confine.oob.itests.support.FixtureRegistry;
+import eu.confine.oob.itests.support.TestKey;
 import eu.confine.oob.itests.support.TestSlivers;
 import eu.confine.oob.itests.support.UnpackedDistribution;
 import eu.confine.oob.itests.support.UnpackedDistribution.Result;
@@ -74,10 +75,9 @@ public class RegistryRestartIT {
         slivers.start(slice);
         Files.writeString(slivers.rootfs(slice).resolve("tmp/marker"), "inside the sliver\n");
         node = UnpackedDistribution.unpack("oob-registry-restart-it");
-        Path alice = node.state().resolve("alice");
-        HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@itest", "-f", alice.toString()).check();
+        TestKey alice = TestKey.generate(node.state(), "alice", "alice@itest");
         registry = new FixtureRegistry(number, NODE_ID);
-        registry.user(10, "alice", true, Files.readString(Path.of(alice + ".pub")).strip());
+        registry.user(10, "alice", true, alice.publicLine());
         registry.group(List.of(registry.role(10, true, false)));
         registry.node(true);
         node.configure("eu.confine.oob.registry", Map.of("baseUri", registry.base(), "nodeId", NODE_ID,
@@ -122,9 +122,9 @@ public class RegistryRestartIT {
     }
 
     /** Runs a command in the sliver through the node's SSH front end with the real OpenSSH client; 255 means refused. */
-    private HostCommand.Result ssh(Path key, String slice, String command) throws Exception {
+    private HostCommand.Result ssh(TestKey key, String slice, String command) throws Exception {
         String listen = value(node.oob("oob:status"), "listening");
-        List<String> argv = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", key.toString(), "-o", "IdentitiesOnly=yes",
+        List<String> argv = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", key.privateKey().toString(), "-o", "IdentitiesOnly=yes",
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                 "-o", "ConnectTimeout=10", "-p", listen.substring(listen.lastIndexOf(':') + 1),
                 SliceId.of(slice).userName() + "@127.0.0.1", command));

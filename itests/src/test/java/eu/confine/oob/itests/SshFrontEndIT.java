@@ -32,6 +32,7 @@ import eu.confine.oob.api.host.HostCommand;
 import eu.confine.oob.api.host.MountTable;
 import eu.confine.oob.itests.support.OobTestSupport;
 import eu.confine.oob.itests.support.OutcomeWatcher;
+import eu.confine.oob.itests.support.TestKey;
 
 /**
  * The SSH front end inside our distribution, with the stock OpenSSH clients a slice administrator
@@ -57,9 +58,9 @@ public class SshFrontEndIT extends OobTestSupport {
     @Before
     public void makeAdminKey() throws IOException {
         work = Files.createTempDirectory("ssh-it");
-        key = work.resolve("admin");
-        HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "admin@it", "-f", key.toString()).check();
-        publicKey = Files.readString(work.resolve("admin.pub")).strip();
+        TestKey admin = TestKey.generate(work, "admin", "admin@it");
+        key = admin.privateKey();
+        publicKey = admin.publicLine();
     }
 
     @After

@@ -154,9 +154,7 @@ public abstract class OobTestSupport {
     protected String newPublicKey(String comment) {
         try {
             Path dir = Files.createTempDirectory("itest-key");
-            Path key = dir.resolve("id");
-            HostCommand.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key.toString()).check();
-            String line = Files.readString(dir.resolve("id.pub")).strip();
+            String line = TestKey.generate(dir, "id", comment).publicLine();
             HostCommand.of("rm", "-rf", dir.toString()).check();
             return line;
         } catch (IOException e) {
